@@ -1,0 +1,235 @@
+using static BankAccounts.Domain.AccountCommands;
+using static BankAccounts.Domain.AccountEvents;
+
+namespace BankAccounts.Domain;
+
+/// <summary>
+/// The account decider: <see cref="Decide"/> turns a command into events, <see cref="Evolve"/>
+/// applies one event. Both are pure; the clock is passed in.
+/// </summary>
+public static class Account
+{
+    public const int MaxOwnerLength = 200;
+    public const int MaxReferenceLength = 140;
+
+    public static Decision Decide(AccountState state, AccountCommand command, DateTimeOffset now)
+    {
+        if (command.AccountId != state.Id)
+        {
+            return Reject(state, RejectionReason.InvalidCommand, $"Command for account {command.AccountId} sent to account {state.Id}.");
+        }
+        if (state.RecentCommands.TryGet(command.CommandId, out var processed))
+        {
+            return IsSameRequest(processed, command)
+                ? new Decision(processed.Outcome, [], state)
+                : Reject(state, RejectionReason.CommandIdReused,
+                    $"Command id '{command.CommandId}' was already used on this account for a different request.");
+        }
+        if (command.ExpectedVersion is { } expected && expected != state.Version)
+        {
+            return Reject(state, RejectionReason.VersionMismatch,
+                $"Expected version {expected} but the account is at version {state.Version}.");
+        }
+        return command switch
+        {
+            OpenAccount open => Open(state, open, now),
+            DepositMoney deposit => Deposit(state, deposit, now),
+            WithdrawMoney withdraw => Withdraw(state, withdraw, now),
+            CloseAccount close => Close(state, close, now),
+            _ => Reject(state, RejectionReason.InvalidCommand, $"Unknown command {command.GetType().Name}."),
+        };
+    }
+
+    public static AccountState Evolve(AccountState state, AccountEvent @event)
+    {
+        var applied = @event switch
+        {
+            AccountOpened opened => state with
+            {
+                Status = AccountStatus.Open,
+                Owner = opened.Owner,
+                Currency = opened.Currency,
+                OverdraftLimit = opened.OverdraftLimit,
+                OpenedAt = opened.OccurredAt,
+            },
+            MoneyDeposited deposited => state with { Balance = state.Balance + deposited.Amount.Amount },
+            MoneyWithdrawn withdrawn => state with { Balance = state.Balance - withdrawn.Amount.Amount },
+            WithdrawalDeclined or AccountClosureDeclined => state,
+            AccountClosed => state with { Status = AccountStatus.Closed },
+            _ => throw new ArgumentOutOfRangeException(nameof(@event), @event.GetType().Name, "Unknown account event."),
+        };
+        applied = applied with { Version = state.Version + 1, UpdatedAt = @event.OccurredAt };
+        return applied with { RecentCommands = state.RecentCommands.Add(Processed(applied, @event)) };
+    }
+
+    /// <summary>Current state is the left fold of the stream (used for recovery checks and audits).</summary>
+    public static AccountState Replay(AccountId id, IEnumerable<AccountEvent> events) =>
+        events.Aggregate(AccountState.Initial(id), Evolve);
+
+    private static Decision Open(AccountState state, OpenAccount command, DateTimeOffset now)
+    {
+        if (state.Status != AccountStatus.NotOpened)
+        {
+            return Reject(state, RejectionReason.AccountAlreadyExists, $"Account {state.Id} already exists.");
+        }
+        var errors = new List<string>();
+        var owner = command.Owner?.Trim() ?? string.Empty;
+        if (owner.Length == 0)
+        {
+            errors.Add("'owner' must not be empty.");
+        }
+        else if (owner.Length > MaxOwnerLength)
+        {
+            errors.Add($"'owner' must be at most {MaxOwnerLength} characters.");
+        }
+        else if (owner.Any(char.IsControl))
+        {
+            errors.Add("'owner' must not contain control characters.");
+        }
+        if (!Currency.TryFind(command.Currency, out var currency))
+        {
+            errors.Add($"'currency' must be one of {string.Join(", ", Currency.SupportedCodes.Order())}.");
+        }
+        else
+        {
+            errors.AddRange(Money.ValidateNonNegative(command.OverdraftLimit, currency, "overdraftLimit"));
+        }
+        if (errors.Count > 0)
+        {
+            return Reject(state, RejectionReason.InvalidCommand, [.. errors]);
+        }
+        return Accept(state, new AccountOpened(
+            state.Id, owner, currency, Money.Normalize(command.OverdraftLimit, currency), command.CommandId, now));
+    }
+
+    private static Decision Deposit(AccountState state, DepositMoney command, DateTimeOffset now)
+    {
+        if (ValidateMovement(state, command.Amount, command.Currency, command.Reference) is { } rejection)
+        {
+            return rejection;
+        }
+        var amount = new Money(Money.Normalize(command.Amount, state.Currency), state.Currency);
+        return Accept(state, new MoneyDeposited(amount, NormalizeReference(command.Reference), command.CommandId, now));
+    }
+
+    private static Decision Withdraw(AccountState state, WithdrawMoney command, DateTimeOffset now)
+    {
+        if (ValidateMovement(state, command.Amount, command.Currency, command.Reference) is { } rejection)
+        {
+            return rejection;
+        }
+        var amount = new Money(Money.Normalize(command.Amount, state.Currency), state.Currency);
+        var reference = NormalizeReference(command.Reference);
+        if (state.Balance - amount.Amount < -state.OverdraftLimit)
+        {
+            return Accept(state, new WithdrawalDeclined(
+                amount, state.Available, WithdrawalDeclineReason.InsufficientFunds, reference, command.CommandId, now));
+        }
+        return Accept(state, new MoneyWithdrawn(amount, reference, command.CommandId, now));
+    }
+
+    private static Decision Close(AccountState state, CloseAccount command, DateTimeOffset now)
+    {
+        if (RejectUnlessOpen(state) is { } rejection)
+        {
+            return rejection;
+        }
+        if (state.Balance != 0m)
+        {
+            return Accept(state, new AccountClosureDeclined(ClosureDeclineReason.NonZeroBalance, state.Balance, command.CommandId, now));
+        }
+        return Accept(state, new AccountClosed(command.CommandId, now));
+    }
+
+    /// <summary>
+    /// Checks shared by deposits and withdrawals, in the order a caller can act on: malformed
+    /// input first, then the account's existence and status, then rules that need the currency.
+    /// </summary>
+    private static Decision? ValidateMovement(AccountState state, decimal amount, string? currency, string? reference)
+    {
+        var errors = new List<string>(Money.ValidatePositiveShape(amount));
+        errors.AddRange(ValidateReference(reference));
+        if (currency is not null && !Currency.TryFind(currency, out _))
+        {
+            errors.Add($"'currency' must be one of {string.Join(", ", Currency.SupportedCodes.Order())}.");
+        }
+        if (errors.Count > 0)
+        {
+            return Reject(state, RejectionReason.InvalidCommand, [.. errors]);
+        }
+        if (RejectUnlessOpen(state) is { } notOpen)
+        {
+            return notOpen;
+        }
+        if (currency is not null && currency != state.Currency.Code)
+        {
+            errors.Add($"'currency' {currency} does not match the account currency {state.Currency.Code}.");
+        }
+        errors.AddRange(Money.ValidatePositive(amount, state.Currency));
+        return errors.Count > 0 ? Reject(state, RejectionReason.InvalidCommand, [.. errors]) : null;
+    }
+
+    private static Decision? RejectUnlessOpen(AccountState state) => state.Status switch
+    {
+        AccountStatus.NotOpened => Reject(state, RejectionReason.AccountNotFound, $"Account {state.Id} does not exist."),
+        AccountStatus.Closed => Reject(state, RejectionReason.AccountClosed, $"Account {state.Id} is closed."),
+        _ => null,
+    };
+
+    private static IEnumerable<string> ValidateReference(string? reference)
+    {
+        if (reference is null)
+        {
+            yield break;
+        }
+        if (reference.Length > MaxReferenceLength)
+        {
+            yield return $"'reference' must be at most {MaxReferenceLength} characters.";
+        }
+        if (reference.Any(char.IsControl))
+        {
+            yield return "'reference' must not contain control characters.";
+        }
+    }
+
+    private static string? NormalizeReference(string? reference) =>
+        string.IsNullOrWhiteSpace(reference) ? null : reference.Trim();
+
+    private static Decision Accept(AccountState state, AccountEvent @event)
+    {
+        var newState = Evolve(state, @event);
+        return new Decision(OutcomeOf(newState, @event), [@event], newState);
+    }
+
+    private static Decision Reject(AccountState state, RejectionReason reason, params string[] errors) =>
+        new(new CommandRejected(reason, errors, state.Version), [], state);
+
+    /// <summary>The answer the command that caused <paramref name="event"/> got, given the state right after it.</summary>
+    private static CommandOutcome OutcomeOf(AccountState after, AccountEvent @event) => @event switch
+    {
+        WithdrawalDeclined declined => new CommandDeclined(after.Version, after.Balance, nameof(WithdrawalDeclineReason.InsufficientFunds),
+            $"Withdrawal of {declined.Requested} declined: only {declined.Available} {declined.Requested.Currency.Code} available including the overdraft."),
+        AccountClosureDeclined declined => new CommandDeclined(after.Version, after.Balance, nameof(ClosureDeclineReason.NonZeroBalance),
+            $"The account cannot be closed while its balance is {declined.Balance} {after.Currency.Code}; it must be zero."),
+        _ => new CommandAccepted(after.Version, after.Balance),
+    };
+
+    private static ProcessedCommand Processed(AccountState after, AccountEvent @event) => @event switch
+    {
+        AccountOpened opened => new(@event.CommandId, CommandKind.OpenAccount, opened.OverdraftLimit, OutcomeOf(after, @event)),
+        MoneyDeposited deposited => new(@event.CommandId, CommandKind.DepositMoney, deposited.Amount.Amount, OutcomeOf(after, @event)),
+        MoneyWithdrawn withdrawn => new(@event.CommandId, CommandKind.WithdrawMoney, withdrawn.Amount.Amount, OutcomeOf(after, @event)),
+        WithdrawalDeclined declined => new(@event.CommandId, CommandKind.WithdrawMoney, declined.Requested.Amount, OutcomeOf(after, @event)),
+        AccountClosed or AccountClosureDeclined => new(@event.CommandId, CommandKind.CloseAccount, 0m, OutcomeOf(after, @event)),
+        _ => throw new ArgumentOutOfRangeException(nameof(@event), @event.GetType().Name, "Unknown account event."),
+    };
+
+    private static bool IsSameRequest(ProcessedCommand processed, AccountCommand command) => command switch
+    {
+        OpenAccount open => processed.Kind == CommandKind.OpenAccount && processed.Amount == open.OverdraftLimit,
+        DepositMoney deposit => processed.Kind == CommandKind.DepositMoney && processed.Amount == deposit.Amount,
+        WithdrawMoney withdraw => processed.Kind == CommandKind.WithdrawMoney && processed.Amount == withdraw.Amount,
+        CloseAccount => processed.Kind == CommandKind.CloseAccount,
+        _ => false,
+    };
+}

@@ -1,0 +1,45 @@
+namespace BankAccounts.Domain;
+
+/// <summary>
+/// Something that happened to an account. Immutable and never deleted; the stream version
+/// (journal sequence number) rises by one per event. Every event remembers the command that
+/// caused it, so the idempotency window can be rebuilt from the stream.
+/// </summary>
+public abstract record AccountEvent(CommandId CommandId, DateTimeOffset OccurredAt);
+
+public static class AccountEvents
+{
+    public sealed record AccountOpened(
+        AccountId AccountId, string Owner, Currency Currency, decimal OverdraftLimit, CommandId CommandId, DateTimeOffset OccurredAt)
+        : AccountEvent(CommandId, OccurredAt);
+
+    public sealed record MoneyDeposited(Money Amount, string? Reference, CommandId CommandId, DateTimeOffset OccurredAt)
+        : AccountEvent(CommandId, OccurredAt);
+
+    public sealed record MoneyWithdrawn(Money Amount, string? Reference, CommandId CommandId, DateTimeOffset OccurredAt)
+        : AccountEvent(CommandId, OccurredAt);
+
+    /// <summary>A refused withdrawal, kept for the audit trail. It changes no balance.</summary>
+    public sealed record WithdrawalDeclined(
+        Money Requested, decimal Available, WithdrawalDeclineReason Reason, string? Reference, CommandId CommandId, DateTimeOffset OccurredAt)
+        : AccountEvent(CommandId, OccurredAt);
+
+    public sealed record AccountClosed(CommandId CommandId, DateTimeOffset OccurredAt)
+        : AccountEvent(CommandId, OccurredAt);
+
+    /// <summary>A refused closure, kept for the audit trail.</summary>
+    public sealed record AccountClosureDeclined(ClosureDeclineReason Reason, decimal Balance, CommandId CommandId, DateTimeOffset OccurredAt)
+        : AccountEvent(CommandId, OccurredAt);
+}
+
+public enum WithdrawalDeclineReason
+{
+    /// <summary>The withdrawal would take the balance below minus the overdraft limit.</summary>
+    InsufficientFunds = 1,
+}
+
+public enum ClosureDeclineReason
+{
+    /// <summary>Only an account with a balance of exactly zero can be closed.</summary>
+    NonZeroBalance = 1,
+}

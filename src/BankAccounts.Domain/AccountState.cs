@@ -1,0 +1,28 @@
+namespace BankAccounts.Domain;
+
+public enum AccountStatus
+{
+    NotOpened = 0,
+    Open = 1,
+    Closed = 2,
+}
+
+/// <summary>The current state of one account: the left fold of its events with <see cref="Account.Evolve"/>.</summary>
+public sealed record AccountState(
+    AccountId Id,
+    AccountStatus Status,
+    string Owner,
+    Currency Currency,
+    decimal Balance,
+    decimal OverdraftLimit,
+    long Version,
+    DateTimeOffset? OpenedAt,
+    DateTimeOffset? UpdatedAt,
+    RecentCommands RecentCommands)
+{
+    public static AccountState Initial(AccountId id) =>
+        new(id, AccountStatus.NotOpened, string.Empty, Currency.EUR, 0m, 0m, 0L, null, null, RecentCommands.Empty);
+
+    /// <summary>What can still be withdrawn: the balance plus the overdraft limit.</summary>
+    public decimal Available => Balance + OverdraftLimit;
+}
