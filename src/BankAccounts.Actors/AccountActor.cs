@@ -1,0 +1,106 @@
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence;
+using BankAccounts.Domain;
+
+namespace BankAccounts.Actors;
+
+/// <summary>
+/// One bank account as a persistent, sharded entity. It holds no business rule: it recovers its
+/// state, asks <see cref="Account.Decide"/>, persists the events, answers, snapshots.
+/// </summary>
+/// <remarks>
+/// Commands are decided against the in-memory state while earlier writes are still in flight
+/// (<c>PersistAllAsync</c>), so a busy account batches its writes instead of waiting for each one.
+/// Nothing is answered before it is durable: outcomes of commands that persist nothing are
+/// deferred behind the pending writes, and a failed or rejected write stops the entity so it
+/// recovers the truth from the journal (callers then retry with the same command id).
+/// </remarks>
+public sealed class AccountActor : ReceivePersistentActor
+{
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly AccountsOptions _options;
+    private readonly TimeProvider _clock;
+    private AccountState _state;
+    private long _lastSnapshotSequenceNr;
+
+    public AccountActor(string entityId, AccountsOptions options, TimeProvider clock)
+    {
+        if (!AccountId.TryParse(entityId, out var id))
+        {
+            throw new ArgumentException($"'{entityId}' is not an account id.", nameof(entityId));
+        }
+        _options = options;
+        _clock = clock;
+        _state = AccountState.Initial(id);
+        PersistenceId = AccountPersistenceId.For(id);
+
+        Recover<SnapshotOffer>(offer =>
+        {
+            _state = (AccountState)offer.Snapshot;
+            _lastSnapshotSequenceNr = offer.Metadata.SequenceNr;
+        });
+        Recover<AccountEvent>(@event => _state = Account.Evolve(_state, @event));
+
+        Command<AccountCommand>(Handle);
+        Command<AccountMessages.GetAccountState>(_ => AnswerWhenDurable(_state));
+        Command<AccountMessages.StopAccount>(_ => DeferAsync(AccountMessages.StopAccount.Instance, _ => Context.Stop(Self)));
+        Command<SaveSnapshotSuccess>(saved => DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotFailure>(failed => _log.Warning(failed.Cause, "Snapshot of {0} at {1} failed; recovery replays more events until the next one.", PersistenceId, failed.Metadata.SequenceNr));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(failed => _log.Warning(failed.Cause, "Pruning old snapshots of {0} failed.", PersistenceId));
+    }
+
+    public override string PersistenceId { get; }
+
+    public static Akka.Actor.Props Props(string entityId, AccountsOptions options, TimeProvider clock) =>
+        Akka.Actor.Props.Create(() => new AccountActor(entityId, options, clock));
+
+    private void Handle(AccountCommand command)
+    {
+        var decision = Account.Decide(_state, command, _clock.GetUtcNow());
+        if (decision.Events.Count == 0)
+        {
+            AnswerWhenDurable(decision.Outcome);
+            return;
+        }
+
+        _state = decision.NewState;
+        var replyTo = Sender;
+        var pending = decision.Events.Count;
+        PersistAllAsync(decision.Events, _ =>
+        {
+            if (--pending > 0)
+            {
+                return;
+            }
+            replyTo.Tell(decision.Outcome);
+            SnapshotIfDue(decision.NewState);
+        });
+    }
+
+    /// <summary>Answers after every write already in flight has been confirmed.</summary>
+    private void AnswerWhenDurable(object answer)
+    {
+        var replyTo = Sender;
+        DeferAsync(answer, a => replyTo.Tell(a));
+    }
+
+    /// <param name="stateAtLastEvent">The state right after the event just confirmed (later ones may still be in flight).</param>
+    private void SnapshotIfDue(AccountState stateAtLastEvent)
+    {
+        if (LastSequenceNr - _lastSnapshotSequenceNr < _options.SnapshotEvery)
+        {
+            return;
+        }
+        SaveSnapshot(stateAtLastEvent);
+        _lastSnapshotSequenceNr = LastSequenceNr;
+    }
+
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        // The in-memory state already includes this event: start over from the journal.
+        base.OnPersistRejected(cause, @event, sequenceNr);
+        Context.Stop(Self);
+    }
+}

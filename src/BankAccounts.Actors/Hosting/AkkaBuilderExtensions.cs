@@ -1,0 +1,91 @@
+using Akka.Actor;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Sharding;
+using Akka.Configuration;
+using Akka.Hosting;
+using Akka.Persistence.Sql;
+using Akka.Remote.Hosting;
+using BankAccounts.Actors.Persistence;
+using BankAccounts.Actors.Serialization;
+
+namespace BankAccounts.Actors.Hosting;
+
+/// <summary>The write side as composable Akka.Hosting pieces; hosts and tests call the same ones.</summary>
+public static class AkkaBuilderExtensions
+{
+    public const string AccountRegionName = "account";
+
+    /// <summary>Serialization, persistence, cluster membership and the account shard region.</summary>
+    public static AkkaConfigurationBuilder WithBankAccounts(this AkkaConfigurationBuilder builder, BankAccountsOptions options, TimeProvider? clock = null) =>
+        builder
+            .WithBankAccountsSerialization()
+            .WithAccountPersistence(options.Journal)
+            .WithBankAccountsCluster(options.Cluster)
+            .WithAccountRegion(options.Accounts, clock ?? TimeProvider.System);
+
+    public static AkkaConfigurationBuilder WithBankAccountsSerialization(this AkkaConfigurationBuilder builder) =>
+        builder.WithCustomSerializer(BankAccountsSerializer.Name, StorageManifests.BoundTypes, system => new BankAccountsSerializer(system));
+
+    /// <summary>Akka.Persistence.Sql journal, snapshot store and read journal on one database.</summary>
+    public static AkkaConfigurationBuilder WithAccountPersistence(this AkkaConfigurationBuilder builder, PersistenceOptions options)
+    {
+        if (options.Provider == StorageProvider.Sqlite)
+        {
+            SqliteDatabase.Prepare(options.ConnectionString);
+        }
+        var connection = Quote(options.ConnectionString);
+        var provider = Quote(options.LinqToDbProviderName);
+        var hocon = $$"""
+            akka.persistence {
+              journal {
+                plugin = "akka.persistence.journal.sql"
+                sql { connection-string = {{connection}}, provider-name = {{provider}} }
+              }
+              snapshot-store {
+                plugin = "akka.persistence.snapshot-store.sql"
+                sql { connection-string = {{connection}}, provider-name = {{provider}} }
+              }
+              query.journal.sql { connection-string = {{connection}}, provider-name = {{provider}} }
+            }
+            """;
+        return builder
+            .AddHocon(ConfigurationFactory.ParseString(hocon), HoconAddMode.Prepend)
+            .AddHoconFile(Path.Combine(AppContext.BaseDirectory, "config", "akka.hocon"), HoconAddMode.Append)
+            // Without Akka.Persistence.Sql.Hosting the plugin's own defaults must be added by hand.
+            .AddHocon(SqlPersistence.DefaultConfiguration, HoconAddMode.Append);
+    }
+
+    /// <summary>Remoting and cluster membership; with no seed nodes the node joins itself.</summary>
+    public static AkkaConfigurationBuilder WithBankAccountsCluster(this AkkaConfigurationBuilder builder, ClusterNodeOptions options)
+    {
+        builder
+            .WithRemoting(new RemoteOptions { HostName = options.Hostname, Port = options.Port, PublicHostName = options.PublicHostname })
+            .WithClustering(new ClusterOptions { SeedNodes = options.SeedNodes });
+        if (options.SeedNodes.Length == 0)
+        {
+            builder.AddStartup((system, _) =>
+            {
+                var cluster = Akka.Cluster.Cluster.Get(system);
+                cluster.Join(cluster.SelfAddress);
+            });
+        }
+        return builder;
+    }
+
+    public static AkkaConfigurationBuilder WithAccountRegion(this AkkaConfigurationBuilder builder, AccountsOptions options, TimeProvider clock) =>
+        builder.WithShardRegion<AccountActor>(
+            AccountRegionName,
+            entityId => AccountActor.Props(entityId, options, clock),
+            new AccountMessageExtractor(options.ShardCount),
+            new ShardOptions
+            {
+                StateStoreMode = StateStoreMode.DData,
+                RememberEntities = false,
+                ShouldPassivateIdleEntities = true,
+                PassivateIdleEntityAfter = options.PassivateIdleAfter,
+                HandOffStopMessage = AccountMessages.StopAccount.Instance,
+            });
+
+    private static string Quote(string value) =>
+        "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+}

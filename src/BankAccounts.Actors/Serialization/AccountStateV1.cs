@@ -1,0 +1,41 @@
+using BankAccounts.Domain;
+
+namespace BankAccounts.Actors.Serialization;
+
+/// <summary>Stored shape of a snapshot (<c>AccountState.v1</c>), decoupled from <see cref="AccountState"/>.</summary>
+internal sealed record AccountStateV1(
+    AccountId Id,
+    AccountStatus Status,
+    string Owner,
+    Currency Currency,
+    decimal Balance,
+    decimal OverdraftLimit,
+    long Version,
+    DateTimeOffset? OpenedAt,
+    DateTimeOffset? UpdatedAt,
+    IReadOnlyList<ProcessedCommandV1> RecentCommands)
+{
+    public static AccountStateV1 From(AccountState state) => new(
+        state.Id, state.Status, state.Owner, state.Currency, state.Balance, state.OverdraftLimit, state.Version,
+        state.OpenedAt, state.UpdatedAt, [.. state.RecentCommands.InOrder.Select(ProcessedCommandV1.From)]);
+
+    public AccountState ToState() => new(
+        Id, Status, Owner, Currency, Balance, OverdraftLimit, Version, OpenedAt, UpdatedAt,
+        Domain.RecentCommands.From(RecentCommands.Select(c => c.ToProcessed())));
+}
+
+/// <summary>One entry of the idempotency window; only accepted and declined outcomes are ever kept.</summary>
+internal sealed record ProcessedCommandV1(
+    CommandId CommandId, CommandKind Kind, decimal Amount, bool Declined, long Version, decimal Balance, string? Reason, string? Detail)
+{
+    public static ProcessedCommandV1 From(ProcessedCommand processed) => processed.Outcome switch
+    {
+        CommandAccepted accepted => new(processed.CommandId, processed.Kind, processed.Amount, false, accepted.Version, accepted.Balance, null, null),
+        CommandDeclined declined => new(processed.CommandId, processed.Kind, processed.Amount, true, declined.Version, declined.Balance, declined.Reason, declined.Detail),
+        var other => throw new InvalidOperationException($"A {other.GetType().Name} is never kept in the idempotency window."),
+    };
+
+    public ProcessedCommand ToProcessed() => new(
+        CommandId, Kind, Amount,
+        Declined ? new CommandDeclined(Version, Balance, Reason ?? string.Empty, Detail ?? string.Empty) : new CommandAccepted(Version, Balance));
+}

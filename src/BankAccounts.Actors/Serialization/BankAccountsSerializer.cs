@@ -1,0 +1,80 @@
+using System.Collections.Frozen;
+using System.Runtime.Serialization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Akka.Actor;
+using Akka.Serialization;
+using BankAccounts.Domain;
+
+namespace BankAccounts.Actors.Serialization;
+
+/// <summary>
+/// JSON with explicit, versioned string manifests for every event, snapshot and cluster message.
+/// No CLR type name is ever written, so types can be renamed and moved freely; old event versions
+/// are upcast on read.
+/// </summary>
+public sealed class BankAccountsSerializer : SerializerWithStringManifest
+{
+    public const int SerializerId = 7301;
+    public const string Name = "bank-accounts";
+
+    private static readonly JsonSerializerOptions Options = JsonConverters.CreateOptions();
+    private readonly FrozenDictionary<string, IEventUpcaster> _upcasters;
+
+    public BankAccountsSerializer(ExtendedActorSystem system)
+        : this(system, EventUpcasters.All)
+    {
+    }
+
+    public BankAccountsSerializer(ExtendedActorSystem system, IEnumerable<IEventUpcaster> upcasters)
+        : base(system)
+    {
+        _upcasters = upcasters.ToFrozenDictionary(u => u.FromManifest, StringComparer.Ordinal);
+    }
+
+    public override int Identifier => SerializerId;
+
+    public override string Manifest(object o) => StorageManifests.Of(o.GetType());
+
+    public override byte[] ToBinary(object obj) => obj switch
+    {
+        AccountState state => JsonSerializer.SerializeToUtf8Bytes(AccountStateV1.From(state), Options),
+        _ => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), Options),
+    };
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        if (_upcasters.ContainsKey(manifest))
+        {
+            return FromUpcast(bytes, manifest);
+        }
+        if (!StorageManifests.TryGetType(manifest, out var type))
+        {
+            throw new SerializationException($"Unknown manifest '{manifest}': no type and no upcaster is registered for it.");
+        }
+        if (type == typeof(AccountState))
+        {
+            return Deserialize<AccountStateV1>(bytes, manifest).ToState();
+        }
+        return JsonSerializer.Deserialize(bytes, type, Options)
+            ?? throw new SerializationException($"Stored '{manifest}' is null.");
+    }
+
+    private object FromUpcast(byte[] bytes, string manifest)
+    {
+        var json = JsonNode.Parse(bytes)?.AsObject() ?? throw new SerializationException($"Stored '{manifest}' is not a JSON object.");
+        while (_upcasters.TryGetValue(manifest, out var upcaster))
+        {
+            json = upcaster.Upcast(json);
+            manifest = upcaster.ToManifest;
+        }
+        if (!StorageManifests.TryGetType(manifest, out var type))
+        {
+            throw new SerializationException($"Upcasting ended at '{manifest}', which has no type.");
+        }
+        return json.Deserialize(type, Options) ?? throw new SerializationException($"Upcast '{manifest}' is null.");
+    }
+
+    private static T Deserialize<T>(byte[] bytes, string manifest) =>
+        JsonSerializer.Deserialize<T>(bytes, Options) ?? throw new SerializationException($"Stored '{manifest}' is null.");
+}

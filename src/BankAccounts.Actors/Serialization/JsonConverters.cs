@@ -1,0 +1,72 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using BankAccounts.Domain;
+
+namespace BankAccounts.Actors.Serialization;
+
+/// <summary>Value objects written as their plain values, so stored JSON does not follow C# shapes.</summary>
+internal static class JsonConverters
+{
+    public static JsonSerializerOptions CreateOptions()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+            NumberHandling = JsonNumberHandling.Strict,
+        };
+        options.Converters.Add(new AccountIdConverter());
+        options.Converters.Add(new CommandIdConverter());
+        options.Converters.Add(new CurrencyConverter());
+        options.Converters.Add(new MoneyConverter());
+        options.Converters.Add(new JsonStringEnumConverter());
+        return options;
+    }
+
+    private sealed class AccountIdConverter : JsonConverter<AccountId>
+    {
+        public override AccountId Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            AccountId.TryParse(reader.GetString(), out var id) ? id : throw new JsonException("Invalid account id.");
+
+        public override void Write(Utf8JsonWriter writer, AccountId value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(value.ToString());
+    }
+
+    private sealed class CommandIdConverter : JsonConverter<CommandId>
+    {
+        public override CommandId Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            new(reader.GetString() ?? throw new JsonException("Missing command id."));
+
+        public override void Write(Utf8JsonWriter writer, CommandId value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(value.Value);
+    }
+
+    private sealed class CurrencyConverter : JsonConverter<Currency>
+    {
+        public override Currency Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            Currency.TryFind(reader.GetString(), out var currency) ? currency : throw new JsonException("Unknown currency.");
+
+        public override void Write(Utf8JsonWriter writer, Currency value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(value.Code);
+    }
+
+    private sealed class MoneyConverter : JsonConverter<Money>
+    {
+        public override Money Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            using var document = JsonDocument.ParseValue(ref reader);
+            var root = document.RootElement;
+            var code = root.GetProperty("currency").GetString();
+            return Currency.TryFind(code, out var currency)
+                ? new Money(root.GetProperty("amount").GetDecimal(), currency)
+                : throw new JsonException($"Unknown currency '{code}'.");
+        }
+
+        public override void Write(Utf8JsonWriter writer, Money value, JsonSerializerOptions options)
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("amount", value.Amount);
+            writer.WriteString("currency", value.Currency.Code);
+            writer.WriteEndObject();
+        }
+    }
+}

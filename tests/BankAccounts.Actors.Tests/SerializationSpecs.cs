@@ -1,0 +1,176 @@
+using System.Text;
+using Akka.Actor;
+using BankAccounts.Actors.Serialization;
+using BankAccounts.Domain;
+using static BankAccounts.Domain.AccountCommands;
+using static BankAccounts.Domain.AccountEvents;
+
+namespace BankAccounts.Actors.Tests;
+
+public sealed class SerializationSpecs : Akka.TestKit.Xunit2.TestKit
+{
+    private static readonly AccountId Id = new(Guid.Parse("5b3f7c2e-8d41-4a5e-9f0a-1c2d3e4f5a6b"));
+    private static readonly DateTimeOffset At = new(2026, 11, 22, 10, 30, 0, TimeSpan.Zero);
+    private static readonly CommandId Cmd = new("cmd-1");
+
+    /// <summary>One sample of every type that has a manifest.</summary>
+    public static readonly object[] Samples =
+    [
+        new AccountOpened(Id, "Ada Lovelace", Currency.EUR, 100m, Cmd, At),
+        new MoneyDeposited(new Money(100.25m, Currency.EUR), "salary", Cmd, At),
+        new MoneyWithdrawn(new Money(40m, Currency.EUR), null, Cmd, At),
+        new WithdrawalDeclined(new Money(500m, Currency.EUR), 160.25m, WithdrawalDeclineReason.InsufficientFunds, "rent", Cmd, At),
+        new AccountClosed(Cmd, At),
+        new AccountClosureDeclined(ClosureDeclineReason.NonZeroBalance, 60.25m, Cmd, At),
+        new OpenAccount(Id, Cmd, "Ada", "EUR", 10m, 0),
+        new DepositMoney(Id, Cmd, 1.5m, "EUR", "ref", 3),
+        new WithdrawMoney(Id, Cmd, 2m),
+        new CloseAccount(Id, Cmd, 7),
+        new CommandAccepted(3, 10.5m),
+        new CommandDeclined(4, 10.5m, "InsufficientFunds", "only 10.50 available"),
+        new CommandRejected(RejectionReason.VersionMismatch, ["expected 2"], 3),
+        new AccountMessages.GetAccountState(Id),
+        AccountMessages.StopAccount.Instance,
+    ];
+
+    public static IEnumerable<object[]> SampleData => Samples.Select(s => new[] { s });
+
+    private readonly BankAccountsSerializer _serializer;
+
+    public SerializationSpecs()
+    {
+        _serializer = new BankAccountsSerializer((ExtendedActorSystem)Sys);
+    }
+
+    [Fact]
+    public void Should_have_a_sample_for_every_type_with_a_manifest()
+    {
+        var sampled = Samples.Select(s => s.GetType()).Append(typeof(AccountState)).ToHashSet();
+        var missing = StorageManifests.All.Select(e => e.Type).Where(t => !sampled.Contains(t)).ToList();
+        Assert.True(missing.Count == 0, "No sample for: " + string.Join(", ", missing.Select(t => t.Name)));
+    }
+
+    [Theory]
+    [MemberData(nameof(SampleData))]
+    public void Should_round_trip_through_its_manifest(object sample)
+    {
+        var manifest = _serializer.Manifest(sample);
+        var restored = _serializer.FromBinary(_serializer.ToBinary(sample), manifest);
+
+        Assert.Equal(sample.GetType(), restored.GetType());
+        Assert.Equal(Canonical(sample), Canonical(restored));
+    }
+
+    [Fact]
+    public void Should_round_trip_an_account_state_with_its_idempotency_window()
+    {
+        var state = Account.Replay(Id, (AccountEvent[])
+        [
+            new AccountOpened(Id, "Ada", Currency.JPY, 0m, new CommandId("a"), At),
+            new MoneyDeposited(new Money(1000m, Currency.JPY), null, new CommandId("b"), At),
+            new WithdrawalDeclined(new Money(5000m, Currency.JPY), 1000m, WithdrawalDeclineReason.InsufficientFunds, null, new CommandId("c"), At),
+        ]);
+
+        var restored = (AccountState)_serializer.FromBinary(_serializer.ToBinary(state), "AccountState.v1");
+
+        Assert.Equal(state with { RecentCommands = RecentCommands.Empty }, restored with { RecentCommands = RecentCommands.Empty });
+        Assert.Equal(state.RecentCommands.InOrder, restored.RecentCommands.InOrder);
+    }
+
+    [Theory]
+    [MemberData(nameof(SampleData))]
+    public void Should_write_no_clr_type_name_into_storage(object sample)
+    {
+        var manifest = _serializer.Manifest(sample);
+        var json = Encoding.UTF8.GetString(_serializer.ToBinary(sample));
+
+        Assert.Matches(@"^[A-Za-z]+\.v\d+$", manifest);
+        Assert.DoesNotContain("BankAccounts", json);
+        Assert.DoesNotContain("$type", json);
+        Assert.DoesNotContain(sample.GetType().Namespace!, manifest);
+    }
+
+    /// <summary>
+    /// The stored names are a contract with existing journals: pinned here as literals, so renaming
+    /// or moving a C# type (which changes its CLR name) cannot change what is written or read.
+    /// </summary>
+    [Fact]
+    public void Should_keep_stable_manifests_independent_of_clr_names()
+    {
+        var expected = new Dictionary<string, string>
+        {
+            ["AccountOpened"] = "AccountOpened.v1",
+            ["MoneyDeposited"] = "MoneyDeposited.v1",
+            ["MoneyWithdrawn"] = "MoneyWithdrawn.v1",
+            ["WithdrawalDeclined"] = "WithdrawalDeclined.v1",
+            ["AccountClosed"] = "AccountClosed.v1",
+            ["AccountClosureDeclined"] = "AccountClosureDeclined.v1",
+            ["AccountState"] = "AccountState.v1",
+        };
+        foreach (var (type, manifest) in StorageManifests.All.Where(e => expected.ContainsKey(e.Type.Name)))
+        {
+            Assert.Equal(expected[type.Name], manifest);
+            Assert.DoesNotContain(type.FullName!, manifest);
+        }
+
+        // A renamed class is simply bound to the old manifest: what matters is the table, not the name.
+        var renamed = new RenamedMoneyDeposited(12m);
+        Assert.Throws<ArgumentException>(() => _serializer.Manifest(renamed));
+    }
+
+    /// <summary>JSON exactly as version 1 wrote it: it must always read back.</summary>
+    [Theory]
+    [InlineData("AccountOpened.v1", """{"accountId":"5b3f7c2e-8d41-4a5e-9f0a-1c2d3e4f5a6b","owner":"Ada","currency":"EUR","overdraftLimit":100,"commandId":"c1","occurredAt":"2026-11-22T10:30:00+00:00"}""")]
+    [InlineData("MoneyDeposited.v1", """{"amount":{"amount":100.25,"currency":"EUR"},"reference":"salary","commandId":"c2","occurredAt":"2026-11-22T10:30:00+00:00"}""")]
+    [InlineData("MoneyWithdrawn.v1", """{"amount":{"amount":40,"currency":"EUR"},"reference":null,"commandId":"c3","occurredAt":"2026-11-22T10:30:00+00:00"}""")]
+    [InlineData("WithdrawalDeclined.v1", """{"requested":{"amount":500,"currency":"EUR"},"available":60.25,"reason":"InsufficientFunds","reference":null,"commandId":"c4","occurredAt":"2026-11-22T10:30:00+00:00"}""")]
+    [InlineData("AccountClosed.v1", """{"commandId":"c5","occurredAt":"2026-11-22T10:30:00+00:00"}""")]
+    [InlineData("AccountClosureDeclined.v1", """{"reason":"NonZeroBalance","balance":60.25,"commandId":"c6","occurredAt":"2026-11-22T10:30:00+00:00"}""")]
+    public void Should_read_events_stored_by_version_1(string manifest, string storedJson)
+    {
+        var @event = Assert.IsAssignableFrom<AccountEvent>(_serializer.FromBinary(Encoding.UTF8.GetBytes(storedJson), manifest));
+
+        Assert.Equal(At, @event.OccurredAt);
+        Assert.StartsWith("c", @event.CommandId.Value);
+        Assert.Equal(manifest, _serializer.Manifest(@event));
+    }
+
+    [Fact]
+    public void Should_upcast_an_older_stored_version_on_read()
+    {
+        // A hypothetical v0 that stored the amount as a bare number and the currency beside it.
+        var serializer = new BankAccountsSerializer((ExtendedActorSystem)Sys, [new MoneyDepositedV0ToV1()]);
+        var v0 = """{"amount":12.5,"currency":"GBP","commandId":"old","occurredAt":"2020-01-01T00:00:00+00:00"}""";
+
+        var @event = Assert.IsType<MoneyDeposited>(serializer.FromBinary(Encoding.UTF8.GetBytes(v0), "MoneyDeposited.v0"));
+
+        Assert.Equal((new Money(12.5m, Currency.GBP), (string?)null, "old"), (@event.Amount, @event.Reference, @event.CommandId.Value));
+    }
+
+    [Fact]
+    public void Should_refuse_an_unknown_manifest_with_a_clear_error()
+    {
+        var error = Assert.Throws<System.Runtime.Serialization.SerializationException>(
+            () => _serializer.FromBinary("{}"u8.ToArray(), "SomethingElse.v9"));
+        Assert.Contains("SomethingElse.v9", error.Message);
+    }
+
+    private string Canonical(object value) => Encoding.UTF8.GetString(_serializer.ToBinary(value));
+
+    private sealed record RenamedMoneyDeposited(decimal Amount);
+
+    private sealed class MoneyDepositedV0ToV1 : IEventUpcaster
+    {
+        public string FromManifest => "MoneyDeposited.v0";
+
+        public string ToManifest => "MoneyDeposited.v1";
+
+        public System.Text.Json.Nodes.JsonObject Upcast(System.Text.Json.Nodes.JsonObject stored) => new()
+        {
+            ["amount"] = new System.Text.Json.Nodes.JsonObject { ["amount"] = stored["amount"]!.DeepClone(), ["currency"] = stored["currency"]!.DeepClone() },
+            ["reference"] = null,
+            ["commandId"] = stored["commandId"]!.DeepClone(),
+            ["occurredAt"] = stored["occurredAt"]!.DeepClone(),
+        };
+    }
+}
