@@ -20,7 +20,7 @@ public static class Account
         }
         if (state.RecentCommands.TryGet(command.CommandId, out var processed))
         {
-            return IsSameRequest(processed, command)
+            return IsSameRequest(state, processed, command)
                 ? new Decision(processed.Outcome, [], state)
                 : Reject(state, RejectionReason.CommandIdReused,
                     $"Command id '{command.CommandId}' was already used on this account for a different request.");
@@ -216,20 +216,33 @@ public static class Account
 
     private static ProcessedCommand Processed(AccountState after, AccountEvent @event) => @event switch
     {
-        AccountOpened opened => new(@event.CommandId, CommandKind.OpenAccount, opened.OverdraftLimit, OutcomeOf(after, @event)),
-        MoneyDeposited deposited => new(@event.CommandId, CommandKind.DepositMoney, deposited.Amount.Amount, OutcomeOf(after, @event)),
-        MoneyWithdrawn withdrawn => new(@event.CommandId, CommandKind.WithdrawMoney, withdrawn.Amount.Amount, OutcomeOf(after, @event)),
-        WithdrawalDeclined declined => new(@event.CommandId, CommandKind.WithdrawMoney, declined.Requested.Amount, OutcomeOf(after, @event)),
-        AccountClosed or AccountClosureDeclined => new(@event.CommandId, CommandKind.CloseAccount, 0m, OutcomeOf(after, @event)),
+        AccountOpened opened => new(@event.CommandId, CommandKind.OpenAccount, opened.OverdraftLimit,
+            OpeningDetails(opened.Owner, opened.Currency.Code), OutcomeOf(after, @event)),
+        MoneyDeposited deposited => new(@event.CommandId, CommandKind.DepositMoney, deposited.Amount.Amount, deposited.Reference, OutcomeOf(after, @event)),
+        MoneyWithdrawn withdrawn => new(@event.CommandId, CommandKind.WithdrawMoney, withdrawn.Amount.Amount, withdrawn.Reference, OutcomeOf(after, @event)),
+        WithdrawalDeclined declined => new(@event.CommandId, CommandKind.WithdrawMoney, declined.Requested.Amount, declined.Reference, OutcomeOf(after, @event)),
+        AccountClosed or AccountClosureDeclined => new(@event.CommandId, CommandKind.CloseAccount, 0m, null, OutcomeOf(after, @event)),
         _ => throw new ArgumentOutOfRangeException(nameof(@event), @event.GetType().Name, "Unknown account event."),
     };
 
-    private static bool IsSameRequest(ProcessedCommand processed, AccountCommand command) => command switch
+    /// <summary>A genuine retry repeats the request exactly (up to normalisation); anything else reuses the id.</summary>
+    private static bool IsSameRequest(AccountState state, ProcessedCommand processed, AccountCommand command) => command switch
     {
-        OpenAccount open => processed.Kind == CommandKind.OpenAccount && processed.Amount == open.OverdraftLimit,
-        DepositMoney deposit => processed.Kind == CommandKind.DepositMoney && processed.Amount == deposit.Amount,
-        WithdrawMoney withdraw => processed.Kind == CommandKind.WithdrawMoney && processed.Amount == withdraw.Amount,
+        OpenAccount open => processed.Kind == CommandKind.OpenAccount
+            && processed.Amount == open.OverdraftLimit
+            && processed.Details == OpeningDetails(open.Owner?.Trim() ?? string.Empty, open.Currency),
+        DepositMoney deposit => processed.Kind == CommandKind.DepositMoney
+            && IsSameMovement(state, processed, deposit.Amount, deposit.Currency, deposit.Reference),
+        WithdrawMoney withdraw => processed.Kind == CommandKind.WithdrawMoney
+            && IsSameMovement(state, processed, withdraw.Amount, withdraw.Currency, withdraw.Reference),
         CloseAccount => processed.Kind == CommandKind.CloseAccount,
         _ => false,
     };
+
+    private static bool IsSameMovement(AccountState state, ProcessedCommand processed, decimal amount, string? currency, string? reference) =>
+        processed.Amount == amount
+        && (currency is null || currency == state.Currency.Code)
+        && processed.Details == NormalizeReference(reference);
+
+    private static string OpeningDetails(string owner, string currency) => owner + "|" + currency;
 }

@@ -37,7 +37,7 @@ public readonly record struct Money(decimal Amount, Currency Currency)
         : amount > MaxOperationAmount ? [$"'{field}' must not exceed {MaxOperationAmount:0}."]
         : [];
 
-    /// <summary>The amount with the currency's scale, e.g. 100.250 EUR becomes 100.25.</summary>
+    /// <summary>The amount rounded to at most the currency's decimals, e.g. 100.250 EUR becomes 100.25 (7 stays 7).</summary>
     public static decimal Normalize(decimal amount, Currency currency) =>
         decimal.Round(amount, currency.MinorUnits, MidpointRounding.ToEven);
 

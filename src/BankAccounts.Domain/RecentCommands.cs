@@ -12,10 +12,11 @@ public enum CommandKind
 
 /// <summary>
 /// A command the account has processed, with the outcome it got. <see cref="Amount"/> (the
-/// money amount, or the overdraft limit for an opening) lets a reused command id with a
-/// different request be told apart from a genuine retry.
+/// money amount, or the overdraft limit for an opening) and <see cref="Details"/> (owner and
+/// currency of an opening, reference of a movement) tell a reused command id with a different
+/// request apart from a genuine retry.
 /// </summary>
-public sealed record ProcessedCommand(CommandId CommandId, CommandKind Kind, decimal Amount, CommandOutcome Outcome);
+public sealed record ProcessedCommand(CommandId CommandId, CommandKind Kind, decimal Amount, string? Details, CommandOutcome Outcome);
 
 /// <summary>
 /// The idempotency window: the last <see cref="Capacity"/> commands an account processed, oldest

@@ -26,16 +26,16 @@ internal sealed record AccountStateV1(
 
 /// <summary>One entry of the idempotency window; only accepted and declined outcomes are ever kept.</summary>
 internal sealed record ProcessedCommandV1(
-    CommandId CommandId, CommandKind Kind, decimal Amount, bool Declined, long Version, decimal Balance, string? Reason, string? Detail)
+    CommandId CommandId, CommandKind Kind, decimal Amount, string? Details, bool Declined, long Version, decimal Balance, string? Reason, string? Detail)
 {
     public static ProcessedCommandV1 From(ProcessedCommand processed) => processed.Outcome switch
     {
-        CommandAccepted accepted => new(processed.CommandId, processed.Kind, processed.Amount, false, accepted.Version, accepted.Balance, null, null),
-        CommandDeclined declined => new(processed.CommandId, processed.Kind, processed.Amount, true, declined.Version, declined.Balance, declined.Reason, declined.Detail),
+        CommandAccepted accepted => new(processed.CommandId, processed.Kind, processed.Amount, processed.Details, false, accepted.Version, accepted.Balance, null, null),
+        CommandDeclined declined => new(processed.CommandId, processed.Kind, processed.Amount, processed.Details, true, declined.Version, declined.Balance, declined.Reason, declined.Detail),
         var other => throw new InvalidOperationException($"A {other.GetType().Name} is never kept in the idempotency window."),
     };
 
     public ProcessedCommand ToProcessed() => new(
-        CommandId, Kind, Amount,
+        CommandId, Kind, Amount, Details,
         Declined ? new CommandDeclined(Version, Balance, Reason ?? string.Empty, Detail ?? string.Empty) : new CommandAccepted(Version, Balance));
 }
