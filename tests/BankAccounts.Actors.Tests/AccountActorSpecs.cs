@@ -1,3 +1,4 @@
+using BankAccounts.Testing;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using BankAccounts.Domain;

@@ -1,3 +1,4 @@
+using BankAccounts.Testing;
 using BankAccounts.Domain;
 using Microsoft.Data.Sqlite;
 using static BankAccounts.Domain.AccountCommands;

@@ -4,33 +4,43 @@ using Akka.Persistence.Query;
 using Akka.Persistence.Sql.Query;
 using Akka.Streams;
 using Akka.Streams.Dsl;
+using BankAccounts.Actors;
 using BankAccounts.Actors.Hosting;
 using BankAccounts.Domain;
+using BankAccounts.ReadModel;
+using BankAccounts.ReadModel.Storage;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace BankAccounts.Actors.Tests;
+namespace BankAccounts.Testing;
 
 /// <summary>
-/// The production write side (<see cref="AkkaBuilderExtensions.WithBankAccounts"/>) in a generic
-/// host, on a real SQLite file in a temp folder. Several hosts can be started one after another
-/// on the same file to prove recovery.
+/// The production write side (<see cref="AkkaBuilderExtensions.WithBankAccounts"/>), and optionally
+/// the read side, in a generic host on real SQLite files in a temp folder. Several hosts can be
+/// started one after another on the same files to prove recovery.
 /// </summary>
 public sealed class AccountsTestHost : IAsyncDisposable
 {
     private readonly IHost _host;
 
-    private AccountsTestHost(IHost host, string databasePath)
+    private AccountsTestHost(IHost host, string databasePath, ReadModelOptions? readModel)
     {
         _host = host;
         DatabasePath = databasePath;
+        ReadModel = readModel;
         System = host.Services.GetRequiredService<ActorSystem>();
         Region = host.Services.GetRequiredService<ActorRegistry>().Get<AccountActor>();
         ReadJournal = PersistenceQuery.Get(System).ReadJournalFor<SqlReadJournal>("akka.persistence.query.journal.sql");
     }
 
     public string DatabasePath { get; }
+
+    /// <summary>Null when the host runs the write side only.</summary>
+    public ReadModelOptions? ReadModel { get; }
+
+    public IServiceProvider Services => _host.Services;
 
     public ActorSystem System { get; }
 
@@ -45,19 +55,71 @@ public sealed class AccountsTestHost : IAsyncDisposable
         return Path.Combine(folder, "journal.db");
     }
 
-    public static AccountsTestHost Start(string? databasePath = null, Action<BankAccountsOptions>? configure = null, TimeProvider? clock = null)
+    public static AccountsTestHost Start(string? databasePath = null, Action<BankAccountsOptions>? configure = null, TimeProvider? clock = null) =>
+        Start(databasePath, configure, readModel: null);
+
+    /// <summary>Write side plus projectors into a read model file next to the journal.</summary>
+    public static AccountsTestHost StartWithReadModel(
+        string? databasePath = null, Action<BankAccountsOptions>? configure = null,
+        Action<DbContextOptionsBuilder>? configureDb = null, Action<ReadModelOptions>? configureReadModel = null)
+    {
+        databasePath ??= NewDatabasePath();
+        var readModel = new ReadModelOptions
+        {
+            ConnectionString = $"Data Source={Path.Combine(Path.GetDirectoryName(databasePath)!, "readmodel.db")}",
+            MinRetryBackoff = TimeSpan.FromMilliseconds(20),
+            MaxRetryBackoff = TimeSpan.FromMilliseconds(200),
+        };
+        configureReadModel?.Invoke(readModel);
+        return Start(databasePath, configure, readModel, configureDb);
+    }
+
+    private static AccountsTestHost Start(
+        string? databasePath, Action<BankAccountsOptions>? configure, ReadModelOptions? readModel,
+        Action<DbContextOptionsBuilder>? configureDb = null, TimeProvider? clock = null)
     {
         databasePath ??= NewDatabasePath();
         var options = new BankAccountsOptions();
         options.Journal.ConnectionString = $"Data Source={databasePath};Pooling=True";
         configure?.Invoke(options);
         var host = new HostBuilder()
-            .ConfigureServices(services => services.AddAkka(BankAccountsOptions.ActorSystemName, builder => builder
-                .WithBankAccounts(options, clock)
-                .AddHocon(Akka.TestKit.Xunit2.TestKit.DefaultConfig, HoconAddMode.Append)))
+            .ConfigureServices(services =>
+            {
+                if (readModel is not null)
+                {
+                    services.AddReadModel(readModel, configureDb);
+                }
+                services.AddAkka(BankAccountsOptions.ActorSystemName, builder =>
+                {
+                    builder
+                        .WithBankAccounts(options, clock)
+                        .AddHocon(Akka.TestKit.Xunit2.TestKit.DefaultConfig, HoconAddMode.Append);
+                    if (readModel is not null)
+                    {
+                        builder.WithReadModelProjections(readModel);
+                    }
+                });
+            })
             .Build();
         host.Start();
-        return new AccountsTestHost(host, databasePath);
+        return new AccountsTestHost(host, databasePath, readModel);
+    }
+
+    /// <summary>The highest journal ordering written so far: where caught-up projections stand.</summary>
+    public long JournalHeadOffset()
+    {
+        using var connection = new SqliteConnection($"Data Source={DatabasePath}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COALESCE(MAX(ordering), 0) FROM journal";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    public ReadModelDbContext OpenReadModel()
+    {
+        var builder = new DbContextOptionsBuilder<ReadModelDbContext>();
+        ReadModelDatabase.Configure(builder, ReadModel ?? throw new InvalidOperationException("This host has no read model."));
+        return new ReadModelDbContext(builder.Options);
     }
 
     public Task<CommandOutcome> Send(AccountCommand command) =>

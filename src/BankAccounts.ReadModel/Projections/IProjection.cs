@@ -1,0 +1,24 @@
+using BankAccounts.Domain;
+using BankAccounts.ReadModel.Storage;
+
+namespace BankAccounts.ReadModel.Projections;
+
+/// <summary>An account event as the read side sees it: where it sits in the journal and in its stream.</summary>
+public sealed record ProjectedEvent(long Offset, AccountId AccountId, long Version, AccountEvent Event);
+
+/// <summary>
+/// Builds one read model from the event feed. Implementations only stage changes on the context;
+/// <see cref="ProjectionWriter"/> saves them together with the offset in one transaction.
+/// </summary>
+public interface IProjection
+{
+    string Name { get; }
+
+    Task ApplyAsync(ReadModelDbContext db, IReadOnlyList<ProjectedEvent> batch, CancellationToken cancellationToken);
+
+    /// <summary>Deletes every row this projection owns (for a rebuild from offset zero).</summary>
+    Task ResetAsync(ReadModelDbContext db, CancellationToken cancellationToken);
+}
+
+/// <summary>The feed delivered an event out of order: something upstream is wrong, so the projector stops rather than skip it.</summary>
+public sealed class ProjectionGapException(string message) : Exception(message);

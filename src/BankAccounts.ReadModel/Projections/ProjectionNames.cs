@@ -1,0 +1,12 @@
+namespace BankAccounts.ReadModel.Projections;
+
+public static class ProjectionNames
+{
+    /// <summary>Account summaries and ledger entries.</summary>
+    public const string AccountLedger = "account-ledger";
+
+    /// <summary>Alerts raised by declined withdrawals and closures.</summary>
+    public const string DeclineAlerts = "decline-alerts";
+
+    public static readonly IReadOnlyList<string> All = [AccountLedger, DeclineAlerts];
+}

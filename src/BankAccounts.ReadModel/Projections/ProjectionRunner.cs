@@ -1,0 +1,107 @@
+using Akka;
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence.Query;
+using Akka.Persistence.Sql.Query;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using BankAccounts.Actors;
+using BankAccounts.Actors.Persistence;
+using BankAccounts.Domain;
+using BankAccounts.ReadModel.Storage;
+
+namespace BankAccounts.ReadModel.Projections;
+
+/// <summary>
+/// Runs one projection as a stream: stored offset → tagged events → batches → transactional writes.
+/// Any failure (database down, bad event) restarts the stream with back-off from the offset stored
+/// in the read model, so a failing write is retried, never skipped.
+/// </summary>
+internal sealed class ProjectionRunner : ReceiveActor
+{
+    private readonly IProjection _projection;
+    private readonly ProjectionWriter _writer;
+    private readonly ReadModelOptions _options;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private UniqueKillSwitch? _killSwitch;
+    private Task<Done>? _completion;
+
+    public ProjectionRunner(IProjection projection, ProjectionWriter writer, ReadModelOptions options)
+    {
+        _projection = projection;
+        _writer = writer;
+        _options = options;
+
+        ReceiveAsync<ProjectionSupervisor.Rebuild>(async _ =>
+        {
+            var replyTo = Sender;
+            await StopStreamAsync();
+            await _writer.ResetAsync(_projection);
+            _log.Info("Projection {0} reset; rebuilding from offset 0.", _projection.Name);
+            StartStream();
+            replyTo.Tell(Done.Instance);
+        });
+    }
+
+    public static Props Props(IProjection projection, ProjectionWriter writer, ReadModelOptions options) =>
+        Akka.Actor.Props.Create(() => new ProjectionRunner(projection, writer, options));
+
+    protected override void PreStart() => StartStream();
+
+    protected override void PostStop() => _killSwitch?.Shutdown();
+
+    private void StartStream()
+    {
+        var journal = PersistenceQuery.Get(Context.System).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var name = _projection.Name;
+        var log = _log;
+        var restart = RestartSettings.Create(_options.MinRetryBackoff, _options.MaxRetryBackoff, randomFactor: 0.2);
+
+        var source = RestartSource.OnFailuresWithBackoff(() =>
+            Source.FromTask(_writer.ReadOffsetAsync(name))
+                .ConcatMany(offset => journal.EventsByTag(AccountEventTagger.Tag, Offset.Sequence(offset)))
+                .Select(ToProjectedEvent)
+                .GroupedWithin(_options.BatchSize, _options.BatchWindow)
+                .SelectAsync(1, async batch =>
+                {
+                    var events = batch.ToList();
+                    try
+                    {
+                        await _writer.WriteAsync(_projection, events);
+                        return events.Count;
+                    }
+                    catch (Exception e)
+                    {
+                        log.Error(e, "Projection {0} failed to apply offsets {1}..{2}; retrying from its stored offset.",
+                            name, events[0].Offset, events[^1].Offset);
+                        throw;
+                    }
+                }), restart);
+
+        (_killSwitch, _completion) = source
+            .ViaMaterialized(KillSwitches.Single<int>(), Keep.Right)
+            .ToMaterialized(Sink.Ignore<int>(), Keep.Both)
+            .Run(Context.Materializer());
+    }
+
+    private async Task StopStreamAsync()
+    {
+        _killSwitch?.Shutdown();
+        if (_completion is not null)
+        {
+            await _completion;
+        }
+    }
+
+    private static ProjectedEvent ToProjectedEvent(EventEnvelope envelope)
+    {
+        if (envelope.Offset is not Sequence sequence
+            || !AccountPersistenceId.TryParse(envelope.PersistenceId, out var accountId)
+            || envelope.Event is not AccountEvent @event)
+        {
+            throw new InvalidOperationException(
+                $"Unexpected entry in the account feed: {envelope.PersistenceId} #{envelope.SequenceNr} ({envelope.Event?.GetType().Name}).");
+        }
+        return new ProjectedEvent(sequence.Value, accountId, envelope.SequenceNr, @event);
+    }
+}

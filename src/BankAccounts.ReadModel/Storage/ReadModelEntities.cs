@@ -1,0 +1,52 @@
+namespace BankAccounts.ReadModel.Storage;
+
+/// <summary>One row per account: what <c>GET /accounts/{id}</c> serves.</summary>
+public sealed class AccountSummary
+{
+    public Guid AccountId { get; set; }
+    public string Owner { get; set; } = string.Empty;
+    public string Currency { get; set; } = string.Empty;
+    public decimal Balance { get; set; }
+    public decimal OverdraftLimit { get; set; }
+    /// <summary><c>open</c> or <c>closed</c>.</summary>
+    public string Status { get; set; } = string.Empty;
+    /// <summary>The version (stream sequence number) of the last event applied.</summary>
+    public long Version { get; set; }
+    public DateTimeOffset OpenedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>One row per account event, declines included: the account statement.</summary>
+public sealed class LedgerEntry
+{
+    public Guid AccountId { get; set; }
+    public long Version { get; set; }
+    /// <summary>The stored event name without its version suffix, e.g. <c>MoneyDeposited</c>.</summary>
+    public string EventType { get; set; } = string.Empty;
+    /// <summary>Signed: positive for money in, negative for money out, zero for declines and status changes.</summary>
+    public decimal Amount { get; set; }
+    public decimal BalanceAfter { get; set; }
+    public string? Reference { get; set; }
+    public DateTimeOffset OccurredAt { get; set; }
+}
+
+/// <summary>A reaction to a refused operation (seed 001: a declined closure alerts support).</summary>
+public sealed class AccountAlert
+{
+    public Guid AccountId { get; set; }
+    public long Version { get; set; }
+    /// <summary><c>WithdrawalDeclined</c> or <c>AccountClosureDeclined</c>.</summary>
+    public string Kind { get; set; } = string.Empty;
+    public string Reason { get; set; } = string.Empty;
+    public string Detail { get; set; } = string.Empty;
+    public DateTimeOffset OccurredAt { get; set; }
+}
+
+/// <summary>How far a projection has read the journal's tagged feed; written in the same transaction as its rows.</summary>
+public sealed class ProjectionOffset
+{
+    public string Projection { get; set; } = string.Empty;
+    /// <summary>The journal ordering of the last event applied (0: nothing yet).</summary>
+    public long Offset { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}

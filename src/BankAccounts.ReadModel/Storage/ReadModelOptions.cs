@@ -1,0 +1,22 @@
+using BankAccounts.Actors.Persistence;
+
+namespace BankAccounts.ReadModel.Storage;
+
+/// <summary>Where the read model lives (configuration section <c>BankAccounts:ReadModel</c>), separate from the journal.</summary>
+public sealed class ReadModelOptions
+{
+    public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
+
+    public string ConnectionString { get; set; } = "Data Source=data/readmodel.db";
+
+    /// <summary>Events applied per database transaction at most.</summary>
+    public int BatchSize { get; set; } = 500;
+
+    /// <summary>How long a batch may wait to fill up before it is written anyway.</summary>
+    public TimeSpan BatchWindow { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>Back-off bounds when a database write fails (the projector retries forever, never skips).</summary>
+    public TimeSpan MinRetryBackoff { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    public TimeSpan MaxRetryBackoff { get; set; } = TimeSpan.FromSeconds(10);
+}
