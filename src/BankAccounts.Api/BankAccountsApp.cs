@@ -1,0 +1,89 @@
+using System.Text.Json.Serialization;
+using Akka.Hosting;
+using BankAccounts.Actors.Hosting;
+using BankAccounts.Api.Endpoints;
+using BankAccounts.Api.Http;
+using BankAccounts.ReadModel;
+using BankAccounts.ReadModel.Queries;
+using BankAccounts.ReadModel.Storage;
+using Microsoft.AspNetCore.Diagnostics;
+using Scalar.AspNetCore;
+
+namespace BankAccounts.Api;
+
+/// <summary>
+/// Composition of the HTTP host: the write side (sharded accounts), the read side (projectors
+/// and read model) and the endpoints. <c>Program</c> and the end-to-end tests both start this.
+/// </summary>
+public static class BankAccountsApp
+{
+    public const string ReadModelSectionName = BankAccountsOptions.SectionName + ":ReadModel";
+
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // appsettings.json travels with the binaries; relative SQLite paths stay relative to the working directory.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        var options = builder.Configuration.GetSection(BankAccountsOptions.SectionName).Get<BankAccountsOptions>() ?? new BankAccountsOptions();
+        var readModelOptions = builder.Configuration.GetSection(ReadModelSectionName).Get<ReadModelOptions>() ?? new ReadModelOptions();
+
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddReadModel(readModelOptions);
+        services.AddSingleton<AccountQueries>();
+        services.AddSingleton<AccountEventStream>();
+        services.AddSingleton<AccountCommandSender>();
+        services.AddAkka(BankAccountsOptions.ActorSystemName, (akka, _) => akka
+            .ConfigureLoggers(loggers =>
+            {
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory();
+            })
+            .WithBankAccounts(options)
+            .WithReadModelProjections(readModelOptions));
+
+        // Responses write numbers as numbers; the OpenAPI schemas follow these options too.
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Instance ??= context.HttpContext.Request.Path);
+        services.AddOpenApi(openApi =>
+        {
+            openApi.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "Bank accounts";
+                document.Info.Description =
+                    "Event-sourced bank accounts. Commands go to the account's entity and answer once durable; " +
+                    "queries are served from an eventually consistent read model (use minVersion to read your writes).";
+                return Task.CompletedTask;
+            });
+            openApi.AddSchemaTransformer((schema, context, _) =>
+            {
+                // Money is decimal end to end; the default "double" format would invite floating point clients.
+                if (context.JsonTypeInfo.Type == typeof(decimal) || context.JsonTypeInfo.Type == typeof(decimal?))
+                {
+                    schema.Format = "decimal";
+                }
+                return Task.CompletedTask;
+            });
+        });
+
+        var app = builder.Build();
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            // A request Kestrel itself refused keeps its status; anything else is our fault.
+            StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
+        app.UseStatusCodePages();
+
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+        app.MapAccountsApi();
+        app.MapAdminApi();
+        return app;
+    }
+}

@@ -1,0 +1,35 @@
+using System.ComponentModel;
+
+namespace BankAccounts.Api.Contracts;
+
+[Description("Opens an account.")]
+public sealed record OpenAccountRequest
+{
+    [Description("Name of the account holder (1 to 200 characters).")]
+    public required string Owner { get; init; }
+
+    [Description("ISO 4217 code, upper case, e.g. EUR.")]
+    public required string Currency { get; init; }
+
+    [Description("How far the balance may go below zero; at most the currency's decimals. Default 0.")]
+    public decimal OverdraftLimit { get; init; }
+}
+
+[Description("A deposit or a withdrawal.")]
+public sealed record MoneyMovementRequest
+{
+    [Description("Greater than zero, at most 1,000,000,000, with at most the account currency's decimals.")]
+    public required decimal Amount { get; init; }
+
+    [Description("Optional; when given it must be the account's currency.")]
+    public string? Currency { get; init; }
+
+    [Description("Optional free text for the statement (at most 140 characters).")]
+    public string? Reference { get; init; }
+}
+
+[Description("Closing takes no parameters; the body may be omitted.")]
+public sealed record CloseAccountRequest
+{
+    public static readonly CloseAccountRequest Empty = new();
+}

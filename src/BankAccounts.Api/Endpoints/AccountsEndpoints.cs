@@ -1,0 +1,324 @@
+using System.ComponentModel;
+using BankAccounts.Api.Contracts;
+using BankAccounts.Api.Http;
+using BankAccounts.Domain;
+using BankAccounts.ReadModel.Queries;
+using BankAccounts.ReadModel.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
+using static BankAccounts.Domain.AccountCommands;
+
+namespace BankAccounts.Api.Endpoints;
+
+/// <summary>
+/// <c>/accounts</c>: commands go to the account entity (and answer once durable), queries read
+/// the read model, except <c>/events</c> which reads the journal itself.
+/// </summary>
+public static class AccountsEndpoints
+{
+    public const int MaxPageSize = 1000;
+    public const int DefaultPageSize = 100;
+
+    /// <summary>How long <c>GET /accounts/{id}?minVersion=</c> waits for the read model, and how often it looks.</summary>
+    public static readonly TimeSpan ReadYourWritesWait = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan ReadYourWritesPoll = TimeSpan.FromMilliseconds(20);
+
+    private const string CommandHeadersNote =
+        " Send an Idempotency-Key header to make retries safe: the same key returns the original answer and changes nothing." +
+        " Send If-Match: \"<version>\" to apply the command only if the account is still at that version (else 412).";
+
+    public static IEndpointRouteBuilder MapAccountsApi(this IEndpointRouteBuilder routes)
+    {
+        var accounts = routes.MapGroup("/accounts").WithTags("Accounts");
+
+        accounts.MapPost("", OpenAccount)
+            .WithName("OpenAccount")
+            .WithSummary("Open an account")
+            .WithDescription("Opens an account and answers 201 with its location. With an Idempotency-Key the account id is derived from the key, so a retried request addresses the same account and gets the same answer." + CommandHeadersNote)
+            .AcceptsJson<OpenAccountRequest>(required: true)
+            .ProducesCommandProblems();
+
+        accounts.MapPost("/{id}/deposits", Deposit)
+            .WithName("DepositMoney")
+            .WithSummary("Deposit money")
+            .WithDescription("Adds money to an open account and answers with the new balance and version." + CommandHeadersNote)
+            .AcceptsJson<MoneyMovementRequest>(required: true)
+            .ProducesCommandProblems();
+
+        accounts.MapPost("/{id}/withdrawals", Withdraw)
+            .WithName("WithdrawMoney")
+            .WithSummary("Withdraw money")
+            .WithDescription("Takes money from an open account. A withdrawal beyond the balance plus the overdraft limit is declined with 422; the decline is recorded, so the version rises." + CommandHeadersNote)
+            .AcceptsJson<MoneyMovementRequest>(required: true)
+            .ProducesCommandProblems();
+
+        accounts.MapPost("/{id}/close", Close)
+            .WithName("CloseAccount")
+            .WithSummary("Close an account")
+            .WithDescription("Closes an account whose balance is exactly zero; otherwise 422 (recorded). No body is needed." + CommandHeadersNote)
+            .AcceptsJson<CloseAccountRequest>(required: false)
+            .ProducesCommandProblems();
+
+        accounts.MapGet("/{id}", GetAccount)
+            .WithName("GetAccount")
+            .WithSummary("Get an account")
+            .WithDescription(
+                "The account from the read model, which follows the journal with a short lag. The ETag header is the quoted version. " +
+                $"With minVersion=N the request waits (polling every {ReadYourWritesPoll.TotalMilliseconds:0} ms, for at most {ReadYourWritesWait.TotalSeconds:0} s) " +
+                "until the read model holds version N or later, so a client reads its own writes; if that does not happen in time the answer is 503 with Retry-After.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        accounts.MapGet("/{id}/transactions", GetTransactions)
+            .WithName("GetAccountTransactions")
+            .WithSummary("List an account's transactions")
+            .WithDescription($"The statement from the read model, oldest first, declines included (amount 0). Keyset paging: pass the last version seen as 'after'; 'next' links to the following page. limit is 1 to {MaxPageSize} (default {DefaultPageSize}).")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        accounts.MapGet("/{id}/events", GetEvents)
+            .WithName("GetAccountEvents")
+            .WithSummary("Read an account's stored events")
+            .WithDescription($"The account's events straight from the journal, as stored, from sequence number 'from' (default 1). limit is 1 to {MaxPageSize} (default {DefaultPageSize}).")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        accounts.MapGet("", GetAccountsByOwner)
+            .WithName("GetAccountsByOwner")
+            .WithSummary("Find an owner's accounts")
+            .WithDescription($"Accounts whose owner is exactly 'owner', oldest first, from the read model. limit is 1 to {MaxPageSize} (default {DefaultPageSize}).")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+
+        return routes;
+    }
+
+    private static async Task<Results<Created<AccountOpenedResponse>, ProblemHttpResult>> OpenAccount(
+        HttpContext http, AccountCommandSender sender, CancellationToken cancellationToken)
+    {
+        if (!CommandHeaders.TryRead(http.Request, out var headers, out var problem))
+        {
+            return problem;
+        }
+        var body = await JsonBody.ReadAsync<OpenAccountRequest>(http.Request, required: true, null, cancellationToken);
+        if (body.Problem is not null)
+        {
+            return body.Problem;
+        }
+        var request = body.Value!;
+        if (RequestValidation.Validate(request) is { Count: > 0 } errors)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        var id = headers.IdempotencyKey is { } key ? AccountId.DeriveFrom(key) : AccountId.New();
+        var answer = await sender.SendAsync(
+            new OpenAccount(id, headers.CommandId, request.Owner, request.Currency, request.OverdraftLimit, headers.ExpectedVersion), cancellationToken);
+        switch (answer)
+        {
+            case { TimedOut: true }:
+                return Problems.AccountUnavailable(id, sender.Timeout);
+            case { Value: CommandAccepted accepted }:
+                // Owner, currency and limit as the account stored them (trimmed, normalised), also for a retried request.
+                var state = await sender.GetStateAsync(id, cancellationToken);
+                if (state.TimedOut)
+                {
+                    return Problems.AccountUnavailable(id, sender.Timeout);
+                }
+                var opened = state.Value!;
+                SetETag(http, accepted.Version);
+                return TypedResults.Created(
+                    $"/accounts/{id}",
+                    new AccountOpenedResponse(id.Value, opened.Owner, opened.Currency.Code, opened.OverdraftLimit, accepted.Balance, accepted.Version));
+            default:
+                return NotAccepted(id, answer.Value!);
+        }
+    }
+
+    private static Task<Results<Ok<BalanceResponse>, ProblemHttpResult>> Deposit(
+        string id, HttpContext http, AccountCommandSender sender, CancellationToken cancellationToken) =>
+        MoveMoney(id, http, sender, (accountId, headers, request) =>
+            new DepositMoney(accountId, headers.CommandId, request.Amount, request.Currency, request.Reference, headers.ExpectedVersion), cancellationToken);
+
+    private static Task<Results<Ok<BalanceResponse>, ProblemHttpResult>> Withdraw(
+        string id, HttpContext http, AccountCommandSender sender, CancellationToken cancellationToken) =>
+        MoveMoney(id, http, sender, (accountId, headers, request) =>
+            new WithdrawMoney(accountId, headers.CommandId, request.Amount, request.Currency, request.Reference, headers.ExpectedVersion), cancellationToken);
+
+    private static async Task<Results<Ok<BalanceResponse>, ProblemHttpResult>> MoveMoney(
+        string id, HttpContext http, AccountCommandSender sender,
+        Func<AccountId, CommandHeaders, MoneyMovementRequest, AccountCommand> command, CancellationToken cancellationToken)
+    {
+        if (!QueryParameters.TryParseAccountId(id, out var accountId, out var problem)
+            || !CommandHeaders.TryRead(http.Request, out var headers, out problem))
+        {
+            return problem;
+        }
+        var body = await JsonBody.ReadAsync<MoneyMovementRequest>(http.Request, required: true, null, cancellationToken);
+        if (body.Problem is not null)
+        {
+            return body.Problem;
+        }
+        if (RequestValidation.Validate(body.Value!) is { Count: > 0 } errors)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        var answer = await sender.SendAsync(command(accountId, headers, body.Value!), cancellationToken);
+        switch (answer)
+        {
+            case { TimedOut: true }:
+                return Problems.AccountUnavailable(accountId, sender.Timeout);
+            case { Value: CommandAccepted accepted }:
+                SetETag(http, accepted.Version);
+                return TypedResults.Ok(new BalanceResponse(accountId.Value, accepted.Balance, accepted.Version));
+            default:
+                return NotAccepted(accountId, answer.Value!);
+        }
+    }
+
+    private static async Task<Results<Ok<AccountClosedResponse>, ProblemHttpResult>> Close(
+        string id, HttpContext http, AccountCommandSender sender, CancellationToken cancellationToken)
+    {
+        if (!QueryParameters.TryParseAccountId(id, out var accountId, out var problem)
+            || !CommandHeaders.TryRead(http.Request, out var headers, out problem))
+        {
+            return problem;
+        }
+        var body = await JsonBody.ReadAsync(http.Request, required: false, CloseAccountRequest.Empty, cancellationToken);
+        if (body.Problem is not null)
+        {
+            return body.Problem;
+        }
+
+        var answer = await sender.SendAsync(new CloseAccount(accountId, headers.CommandId, headers.ExpectedVersion), cancellationToken);
+        switch (answer)
+        {
+            case { TimedOut: true }:
+                return Problems.AccountUnavailable(accountId, sender.Timeout);
+            case { Value: CommandAccepted accepted }:
+                SetETag(http, accepted.Version);
+                return TypedResults.Ok(new AccountClosedResponse(accountId.Value, accepted.Balance, accepted.Version, "closed"));
+            default:
+                return NotAccepted(accountId, answer.Value!);
+        }
+    }
+
+    private static async Task<Results<Ok<AccountResponse>, ProblemHttpResult>> GetAccount(
+        string id,
+        [Description("Wait until the read model holds at least this version (read your own writes).")] string? minVersion,
+        HttpContext http, AccountQueries queries, AccountEventStream events, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (!QueryParameters.TryParseAccountId(id, out var accountId, out var problem)
+            || !QueryParameters.TryParse(minVersion, nameof(minVersion), 0, 0, long.MaxValue, out var wanted, out problem))
+        {
+            return problem;
+        }
+
+        AccountSummary? account;
+        if (minVersion is null)
+        {
+            account = await queries.GetAccountAsync(accountId.Value, cancellationToken);
+        }
+        else
+        {
+            (account, var reached) = await queries.GetAccountAtLeastAsync(
+                accountId.Value, wanted, ReadYourWritesWait, ReadYourWritesPoll, clock, cancellationToken);
+            if (!reached && (account is not null || await events.ExistsAsync(accountId, cancellationToken)))
+            {
+                http.Response.Headers.RetryAfter = "1";
+                return Problems.ReadModelBehind(accountId, wanted, account?.Version ?? 0, ReadYourWritesWait);
+            }
+        }
+        if (account is null)
+        {
+            return Problems.AccountNotFound(accountId);
+        }
+        SetETag(http, account.Version);
+        return TypedResults.Ok(ToResponse(account));
+    }
+
+    private static async Task<Results<Ok<TransactionPageResponse>, ProblemHttpResult>> GetTransactions(
+        string id,
+        [Description("Only entries with a version greater than this (default 0: from the start).")] string? after,
+        [Description("Entries per page, 1 to 1000 (default 100).")] string? limit,
+        AccountQueries queries, CancellationToken cancellationToken)
+    {
+        if (!QueryParameters.TryParseAccountId(id, out var accountId, out var problem)
+            || !QueryParameters.TryParse(after, nameof(after), 0, 0, long.MaxValue, out var afterVersion, out problem)
+            || !QueryParameters.TryParse(limit, nameof(limit), DefaultPageSize, 1, MaxPageSize, out var pageSize, out problem))
+        {
+            return problem;
+        }
+        if (await queries.GetAccountAsync(accountId.Value, cancellationToken) is null)
+        {
+            return Problems.AccountNotFound(accountId);
+        }
+
+        var entries = await queries.GetTransactionsAsync(accountId.Value, afterVersion, (int)pageSize + 1, cancellationToken);
+        var page = entries.Take((int)pageSize).ToList();
+        var next = entries.Count > pageSize
+            ? $"/accounts/{accountId}/transactions?after={page[^1].Version}&limit={pageSize}"
+            : null;
+        return TypedResults.Ok(new TransactionPageResponse(
+            [.. page.Select(e => new TransactionResponse(e.Version, e.EventType, e.Amount, e.BalanceAfter, e.Reference, e.OccurredAt))],
+            next));
+    }
+
+    private static async Task<Results<Ok<StoredEventPageResponse>, ProblemHttpResult>> GetEvents(
+        string id,
+        [Description("First sequence number to return (default 1).")] string? from,
+        [Description("Events per page, 1 to 1000 (default 100).")] string? limit,
+        AccountEventStream events, CancellationToken cancellationToken)
+    {
+        if (!QueryParameters.TryParseAccountId(id, out var accountId, out var problem)
+            || !QueryParameters.TryParse(from, nameof(from), 1, 1, long.MaxValue, out var fromSequenceNr, out problem)
+            || !QueryParameters.TryParse(limit, nameof(limit), DefaultPageSize, 1, MaxPageSize, out var pageSize, out problem))
+        {
+            return problem;
+        }
+
+        var stored = await events.ReadAsync(accountId, fromSequenceNr, (int)pageSize, cancellationToken);
+        if (stored.Count == 0 && (fromSequenceNr == 1 || !await events.ExistsAsync(accountId, cancellationToken)))
+        {
+            return Problems.AccountNotFound(accountId);
+        }
+        var next = stored.Count == pageSize
+            ? $"/accounts/{accountId}/events?from={stored[^1].SequenceNr + 1}&limit={pageSize}"
+            : null;
+        return TypedResults.Ok(new StoredEventPageResponse(
+            [.. stored.Select(e => new StoredEventResponse(e.SequenceNr, e.Type, e.OccurredAt, e.Data))],
+            next));
+    }
+
+    private static async Task<Results<Ok<AccountListResponse>, ProblemHttpResult>> GetAccountsByOwner(
+        [Description("The owner's name, matched exactly.")] string? owner,
+        [Description("Accounts at most, 1 to 1000 (default 100).")] string? limit,
+        AccountQueries queries, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(owner))
+        {
+            return Problems.Invalid("owner", "'owner' is required.");
+        }
+        if (!QueryParameters.TryParse(limit, nameof(limit), DefaultPageSize, 1, MaxPageSize, out var pageSize, out var problem))
+        {
+            return problem;
+        }
+        var accounts = await queries.GetAccountsByOwnerAsync(owner, (int)pageSize, cancellationToken);
+        return TypedResults.Ok(new AccountListResponse([.. accounts.Select(ToResponse)]));
+    }
+
+    private static ProblemHttpResult NotAccepted(AccountId id, CommandOutcome outcome) => outcome switch
+    {
+        CommandDeclined declined => Problems.Declined(declined),
+        CommandRejected rejected => Problems.Rejected(id, rejected),
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome.GetType().Name, "Unknown command outcome."),
+    };
+
+    private static void SetETag(HttpContext http, long version) =>
+        http.Response.Headers[HeaderNames.ETag] = CommandHeaders.ETagOf(version);
+
+    private static AccountResponse ToResponse(AccountSummary account) => new(
+        account.AccountId, account.Owner, account.Currency, account.Balance, account.OverdraftLimit,
+        account.Status, account.Version, account.OpenedAt, account.UpdatedAt);
+}

@@ -1,0 +1,21 @@
+namespace BankAccounts.Api.Http;
+
+/// <summary>The <c>type</c> of every problem this API answers with: stable identifiers clients can switch on.</summary>
+public static class ProblemTypes
+{
+    private const string Prefix = "urn:bank-accounts:problem:";
+
+    public const string InvalidRequest = Prefix + "invalid-request";
+    public const string UnsupportedMediaType = Prefix + "unsupported-media-type";
+    public const string AccountNotFound = Prefix + "account-not-found";
+    public const string AccountAlreadyExists = Prefix + "account-already-exists";
+    public const string AccountClosed = Prefix + "account-closed";
+    public const string VersionMismatch = Prefix + "version-mismatch";
+    public const string IdempotencyKeyReused = Prefix + "idempotency-key-reused";
+    public const string InsufficientFunds = Prefix + "insufficient-funds";
+    public const string NonZeroBalance = Prefix + "non-zero-balance";
+    public const string CommandDeclined = Prefix + "command-declined";
+    public const string AccountUnavailable = Prefix + "account-unavailable";
+    public const string ReadModelBehind = Prefix + "read-model-behind";
+    public const string ProjectionNotFound = Prefix + "projection-not-found";
+}

@@ -1,0 +1,93 @@
+using System.Text.RegularExpressions;
+using BankAccounts.Domain;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace BankAccounts.Api.Http;
+
+/// <summary>Every error answer of the API, as RFC 7807 problem details.</summary>
+internal static partial class Problems
+{
+    public static ProblemHttpResult Invalid(string field, string message) =>
+        Invalid(new Dictionary<string, string[]> { [field] = [message] });
+
+    public static ProblemHttpResult Invalid(IDictionary<string, string[]> errors) =>
+        TypedResults.Problem(new HttpValidationProblemDetails(errors)
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Type = ProblemTypes.InvalidRequest,
+            Title = "The request is invalid.",
+            Detail = string.Join(" ", errors.SelectMany(e => e.Value)),
+        });
+
+    /// <summary>Domain validation messages start with the quoted field name (<c>'amount' must…</c>).</summary>
+    public static ProblemHttpResult Invalid(IEnumerable<string> messages) =>
+        Invalid(messages
+            .GroupBy(m => QuotedField().Match(m) is { Success: true } match ? match.Groups[1].Value : "request")
+            .ToDictionary(g => g.Key, g => g.ToArray()));
+
+    public static ProblemHttpResult UnsupportedMediaType(string? contentType) =>
+        Problem(StatusCodes.Status415UnsupportedMediaType, ProblemTypes.UnsupportedMediaType, "The request body must be JSON.",
+            $"Content-Type '{contentType ?? "(none)"}' is not supported; send 'application/json'.");
+
+    public static ProblemHttpResult AccountNotFound(AccountId id) =>
+        Problem(StatusCodes.Status404NotFound, ProblemTypes.AccountNotFound, "Account not found.", $"Account {id} does not exist.");
+
+    public static ProblemHttpResult ProjectionNotFound(string name, IEnumerable<string> known) =>
+        Problem(StatusCodes.Status404NotFound, ProblemTypes.ProjectionNotFound, "Projection not found.",
+            $"There is no projection '{name}'; known projections: {string.Join(", ", known)}.");
+
+    /// <summary>The account did not answer in time. The command may still take effect, so only a retry with the same key is safe.</summary>
+    public static ProblemHttpResult AccountUnavailable(AccountId id, TimeSpan waited) =>
+        Problem(StatusCodes.Status503ServiceUnavailable, ProblemTypes.AccountUnavailable, "The account did not answer in time.",
+            $"Account {id} did not answer within {waited.TotalSeconds:0.#} s. The command may or may not have been applied: " +
+            "retry with the same Idempotency-Key to get its outcome without applying it twice.");
+
+    public static ProblemHttpResult ReadModelBehind(AccountId id, long minVersion, long currentVersion, TimeSpan waited) =>
+        Problem(StatusCodes.Status503ServiceUnavailable, ProblemTypes.ReadModelBehind, "The read model has not caught up yet.",
+            $"Account {id} is at version {currentVersion} in the read model; version {minVersion} was not reached within {waited.TotalSeconds:0.#} s. Retry later.",
+            new Dictionary<string, object?> { ["minVersion"] = minVersion, ["currentVersion"] = currentVersion });
+
+    /// <summary>The refusal was recorded as an event: the version rose.</summary>
+    public static ProblemHttpResult Declined(CommandDeclined declined) =>
+        Problem(StatusCodes.Status422UnprocessableEntity,
+            declined.Reason switch
+            {
+                nameof(WithdrawalDeclineReason.InsufficientFunds) => ProblemTypes.InsufficientFunds,
+                nameof(ClosureDeclineReason.NonZeroBalance) => ProblemTypes.NonZeroBalance,
+                _ => ProblemTypes.CommandDeclined,
+            },
+            declined.Reason switch
+            {
+                nameof(WithdrawalDeclineReason.InsufficientFunds) => "Insufficient funds.",
+                nameof(ClosureDeclineReason.NonZeroBalance) => "The balance is not zero.",
+                _ => "The command was declined.",
+            },
+            declined.Detail,
+            new Dictionary<string, object?> { ["version"] = declined.Version, ["balance"] = declined.Balance, ["reason"] = declined.Reason });
+
+    /// <summary>Nothing was persisted.</summary>
+    public static ProblemHttpResult Rejected(AccountId id, CommandRejected rejected) => rejected.Reason switch
+    {
+        RejectionReason.InvalidCommand => Invalid(rejected.Errors),
+        RejectionReason.AccountNotFound => AccountNotFound(id),
+        RejectionReason.AccountAlreadyExists => Problem(StatusCodes.Status409Conflict, ProblemTypes.AccountAlreadyExists,
+            "The account already exists.", Detail(rejected)),
+        RejectionReason.AccountClosed => Problem(StatusCodes.Status409Conflict, ProblemTypes.AccountClosed,
+            "The account is closed.", Detail(rejected)),
+        RejectionReason.VersionMismatch => Problem(StatusCodes.Status412PreconditionFailed, ProblemTypes.VersionMismatch,
+            "The account is not at the expected version.", Detail(rejected),
+            new Dictionary<string, object?> { ["currentVersion"] = rejected.CurrentVersion }),
+        RejectionReason.CommandIdReused => Problem(StatusCodes.Status422UnprocessableEntity, ProblemTypes.IdempotencyKeyReused,
+            "The Idempotency-Key was already used for a different request.", Detail(rejected)),
+        _ => throw new ArgumentOutOfRangeException(nameof(rejected), rejected.Reason, "Unknown rejection reason."),
+    };
+
+    private static string Detail(CommandRejected rejected) => string.Join(" ", rejected.Errors);
+
+    private static ProblemHttpResult Problem(
+        int status, string type, string title, string detail, IDictionary<string, object?>? extensions = null) =>
+        TypedResults.Problem(detail, statusCode: status, title: title, type: type, extensions: extensions);
+
+    [GeneratedRegex("^'([A-Za-z]+)'")]
+    private static partial Regex QuotedField();
+}

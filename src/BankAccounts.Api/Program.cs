@@ -1,0 +1,3 @@
+using BankAccounts.Api;
+
+await BankAccountsApp.Build(args).RunAsync();
