@@ -36,6 +36,10 @@ public static class Account
             DepositMoney deposit => Deposit(state, deposit, now),
             WithdrawMoney withdraw => Withdraw(state, withdraw, now),
             CloseAccount close => Close(state, close, now),
+            DebitForTransfer debit => Debit(state, debit, now),
+            CreditFromTransfer credit => Credit(state, credit, now),
+            SettleTransfer settle => Settle(state, settle, now),
+            RefundTransfer refund => Refund(state, refund, now),
             _ => Reject(state, RejectionReason.InvalidCommand, $"Unknown command {command.GetType().Name}."),
         };
     }
@@ -54,7 +58,19 @@ public static class Account
             },
             MoneyDeposited deposited => state with { Balance = state.Balance + deposited.Amount.Amount },
             MoneyWithdrawn withdrawn => state with { Balance = state.Balance - withdrawn.Amount.Amount },
-            WithdrawalDeclined or AccountClosureDeclined => state,
+            WithdrawalDeclined or AccountClosureDeclined or TransferDebitDeclined => state,
+            TransferDebited debited => state with
+            {
+                Balance = state.Balance - debited.Amount.Amount,
+                PendingTransfers = state.PendingTransfers.Add(debited.TransferId, debited.Amount),
+            },
+            TransferCredited credited => state with { Balance = state.Balance + credited.Amount.Amount },
+            TransferSettled settled => state with { PendingTransfers = state.PendingTransfers.Remove(settled.TransferId) },
+            TransferRefunded refunded => state with
+            {
+                Balance = state.Balance + refunded.Amount.Amount,
+                PendingTransfers = state.PendingTransfers.Remove(refunded.TransferId),
+            },
             AccountClosed => state with { Status = AccountStatus.Closed },
             _ => throw new ArgumentOutOfRangeException(nameof(@event), @event.GetType().Name, "Unknown account event."),
         };
@@ -134,11 +150,66 @@ public static class Account
         {
             return rejection;
         }
+        if (state.PendingTransfers.Count > 0)
+        {
+            return Accept(state, new AccountClosureDeclined(ClosureDeclineReason.TransfersPending, state.Balance, command.CommandId, now));
+        }
         if (state.Balance != 0m)
         {
             return Accept(state, new AccountClosureDeclined(ClosureDeclineReason.NonZeroBalance, state.Balance, command.CommandId, now));
         }
         return Accept(state, new AccountClosed(command.CommandId, now));
+    }
+
+    private static Decision Debit(AccountState state, DebitForTransfer command, DateTimeOffset now)
+    {
+        if (command.CreditAccountId == state.Id)
+        {
+            return Reject(state, RejectionReason.InvalidCommand, "A transfer needs two different accounts.");
+        }
+        if (ValidateMovement(state, command.Amount, null, command.Reference) is { } rejection)
+        {
+            return rejection;
+        }
+        if (state.PendingTransfers.TryGet(command.TransferId, out var pending))
+        {
+            // Already debited (a resend older than the idempotency window): never take the money twice.
+            return pending.Amount == command.Amount
+                ? new Decision(new CommandAccepted(state.Version, state.Balance), [], state)
+                : Reject(state, RejectionReason.CommandIdReused, $"Transfer {command.TransferId} was already debited with {pending}.");
+        }
+        var amount = new Money(Money.Normalize(command.Amount, state.Currency), state.Currency);
+        var reference = NormalizeReference(command.Reference);
+        if (state.Balance - amount.Amount < -state.OverdraftLimit)
+        {
+            return Accept(state, new TransferDebitDeclined(
+                command.TransferId, command.CreditAccountId, amount, state.Available, WithdrawalDeclineReason.InsufficientFunds, reference, command.CommandId, now));
+        }
+        return Accept(state, new TransferDebited(command.TransferId, command.CreditAccountId, amount, reference, command.CommandId, now));
+    }
+
+    private static Decision Credit(AccountState state, CreditFromTransfer command, DateTimeOffset now)
+    {
+        if (ValidateMovement(state, command.Amount.Amount, command.Amount.Currency.Code, command.Reference) is { } rejection)
+        {
+            return rejection;
+        }
+        return Accept(state, new TransferCredited(command.TransferId, command.DebitAccountId, command.Amount, NormalizeReference(command.Reference), command.CommandId, now));
+    }
+
+    private static Decision Settle(AccountState state, SettleTransfer command, DateTimeOffset now) =>
+        state.PendingTransfers.TryGet(command.TransferId, out _)
+            ? Accept(state, new TransferSettled(command.TransferId, command.CommandId, now))
+            : Reject(state, RejectionReason.InvalidCommand, $"Transfer {command.TransferId} is not pending on account {state.Id}.");
+
+    private static Decision Refund(AccountState state, RefundTransfer command, DateTimeOffset now)
+    {
+        if (!state.PendingTransfers.TryGet(command.TransferId, out var amount))
+        {
+            return Reject(state, RejectionReason.InvalidCommand, $"Transfer {command.TransferId} is not pending on account {state.Id}.");
+        }
+        var reason = string.IsNullOrWhiteSpace(command.Reason) ? "unspecified" : command.Reason.Trim();
+        return Accept(state, new TransferRefunded(command.TransferId, amount, reason, command.CommandId, now));
     }
 
     /// <summary>
@@ -209,6 +280,10 @@ public static class Account
     {
         WithdrawalDeclined declined => new CommandDeclined(after.Version, after.Balance, nameof(WithdrawalDeclineReason.InsufficientFunds),
             $"Withdrawal of {declined.Requested} declined: only {declined.Available} {declined.Requested.Currency.Code} available including the overdraft."),
+        TransferDebitDeclined declined => new CommandDeclined(after.Version, after.Balance, nameof(WithdrawalDeclineReason.InsufficientFunds),
+            $"Transfer of {declined.Requested} declined: only {declined.Available} {declined.Requested.Currency.Code} available including the overdraft."),
+        AccountClosureDeclined { Reason: ClosureDeclineReason.TransfersPending } => new CommandDeclined(after.Version, after.Balance,
+            nameof(ClosureDeclineReason.TransfersPending), "The account cannot be closed while money it sent by transfer is still on its way."),
         AccountClosureDeclined declined => new CommandDeclined(after.Version, after.Balance, nameof(ClosureDeclineReason.NonZeroBalance),
             $"The account cannot be closed while its balance is {declined.Balance} {after.Currency.Code}; it must be zero."),
         _ => new CommandAccepted(after.Version, after.Balance),
@@ -222,6 +297,11 @@ public static class Account
         MoneyWithdrawn withdrawn => new(@event.CommandId, CommandKind.WithdrawMoney, withdrawn.Amount.Amount, withdrawn.Reference, OutcomeOf(after, @event)),
         WithdrawalDeclined declined => new(@event.CommandId, CommandKind.WithdrawMoney, declined.Requested.Amount, declined.Reference, OutcomeOf(after, @event)),
         AccountClosed or AccountClosureDeclined => new(@event.CommandId, CommandKind.CloseAccount, 0m, null, OutcomeOf(after, @event)),
+        TransferDebited debited => new(@event.CommandId, CommandKind.DebitForTransfer, debited.Amount.Amount, debited.TransferId.ToString(), OutcomeOf(after, @event)),
+        TransferDebitDeclined declined => new(@event.CommandId, CommandKind.DebitForTransfer, declined.Requested.Amount, declined.TransferId.ToString(), OutcomeOf(after, @event)),
+        TransferCredited credited => new(@event.CommandId, CommandKind.CreditFromTransfer, credited.Amount.Amount, credited.TransferId.ToString(), OutcomeOf(after, @event)),
+        TransferSettled settled => new(@event.CommandId, CommandKind.SettleTransfer, 0m, settled.TransferId.ToString(), OutcomeOf(after, @event)),
+        TransferRefunded refunded => new(@event.CommandId, CommandKind.RefundTransfer, 0m, refunded.TransferId.ToString(), OutcomeOf(after, @event)),
         _ => throw new ArgumentOutOfRangeException(nameof(@event), @event.GetType().Name, "Unknown account event."),
     };
 
@@ -236,6 +316,12 @@ public static class Account
         WithdrawMoney withdraw => processed.Kind == CommandKind.WithdrawMoney
             && IsSameMovement(state, processed, withdraw.Amount, withdraw.Currency, withdraw.Reference),
         CloseAccount => processed.Kind == CommandKind.CloseAccount,
+        DebitForTransfer debit => processed.Kind == CommandKind.DebitForTransfer
+            && processed.Amount == debit.Amount && processed.Details == debit.TransferId.ToString(),
+        CreditFromTransfer credit => processed.Kind == CommandKind.CreditFromTransfer
+            && processed.Amount == credit.Amount.Amount && processed.Details == credit.TransferId.ToString(),
+        SettleTransfer settle => processed.Kind == CommandKind.SettleTransfer && processed.Details == settle.TransferId.ToString(),
+        RefundTransfer refund => processed.Kind == CommandKind.RefundTransfer && processed.Details == refund.TransferId.ToString(),
         _ => false,
     };
 

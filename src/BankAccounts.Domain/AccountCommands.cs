@@ -25,4 +25,22 @@ public static class AccountCommands
 
     public sealed record CloseAccount(AccountId AccountId, CommandId CommandId, long? ExpectedVersion = null)
         : AccountCommand(AccountId, CommandId, ExpectedVersion);
+
+    /// <summary>Step 1 of a transfer: take the money from the source account (declined like a withdrawal).</summary>
+    public sealed record DebitForTransfer(
+        AccountId AccountId, CommandId CommandId, TransferId TransferId, AccountId CreditAccountId, decimal Amount, string? Reference = null, long? ExpectedVersion = null)
+        : AccountCommand(AccountId, CommandId, ExpectedVersion);
+
+    /// <summary>Step 2: give the money to the destination account; refused if it is not open or holds another currency.</summary>
+    public sealed record CreditFromTransfer(
+        AccountId AccountId, CommandId CommandId, TransferId TransferId, AccountId DebitAccountId, Money Amount, string? Reference = null, long? ExpectedVersion = null)
+        : AccountCommand(AccountId, CommandId, ExpectedVersion);
+
+    /// <summary>Step 3 on success: the source learns the destination was credited; the transfer is no longer pending there.</summary>
+    public sealed record SettleTransfer(AccountId AccountId, CommandId CommandId, TransferId TransferId, long? ExpectedVersion = null)
+        : AccountCommand(AccountId, CommandId, ExpectedVersion);
+
+    /// <summary>Step 3 on failure (compensation): the source gets back exactly what was debited for the transfer.</summary>
+    public sealed record RefundTransfer(AccountId AccountId, CommandId CommandId, TransferId TransferId, string Reason, long? ExpectedVersion = null)
+        : AccountCommand(AccountId, CommandId, ExpectedVersion);
 }

@@ -30,6 +30,30 @@ public static class AccountEvents
     /// <summary>A refused closure, kept for the audit trail.</summary>
     public sealed record AccountClosureDeclined(ClosureDeclineReason Reason, decimal Balance, CommandId CommandId, DateTimeOffset OccurredAt)
         : AccountEvent(CommandId, OccurredAt);
+
+    /// <summary>Money left the source account for a transfer; it stays pending on the source until settled or refunded.</summary>
+    public sealed record TransferDebited(
+        TransferId TransferId, AccountId CreditAccountId, Money Amount, string? Reference, CommandId CommandId, DateTimeOffset OccurredAt)
+        : AccountEvent(CommandId, OccurredAt);
+
+    /// <summary>A refused transfer debit, kept for the audit trail. It changes no balance.</summary>
+    public sealed record TransferDebitDeclined(
+        TransferId TransferId, AccountId CreditAccountId, Money Requested, decimal Available, WithdrawalDeclineReason Reason, string? Reference,
+        CommandId CommandId, DateTimeOffset OccurredAt)
+        : AccountEvent(CommandId, OccurredAt);
+
+    /// <summary>Money arrived on the destination account from a transfer.</summary>
+    public sealed record TransferCredited(
+        TransferId TransferId, AccountId DebitAccountId, Money Amount, string? Reference, CommandId CommandId, DateTimeOffset OccurredAt)
+        : AccountEvent(CommandId, OccurredAt);
+
+    /// <summary>The destination was credited: the transfer is no longer pending on the source.</summary>
+    public sealed record TransferSettled(TransferId TransferId, CommandId CommandId, DateTimeOffset OccurredAt)
+        : AccountEvent(CommandId, OccurredAt);
+
+    /// <summary>The destination could not be credited: the debited amount came back to the source.</summary>
+    public sealed record TransferRefunded(TransferId TransferId, Money Amount, string Reason, CommandId CommandId, DateTimeOffset OccurredAt)
+        : AccountEvent(CommandId, OccurredAt);
 }
 
 public enum WithdrawalDeclineReason
@@ -42,4 +66,7 @@ public enum ClosureDeclineReason
 {
     /// <summary>Only an account with a balance of exactly zero can be closed.</summary>
     NonZeroBalance = 1,
+
+    /// <summary>Money sent by a transfer is still on its way; the account may need it back.</summary>
+    TransfersPending = 2,
 }

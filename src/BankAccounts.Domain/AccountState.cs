@@ -18,10 +18,11 @@ public sealed record AccountState(
     long Version,
     DateTimeOffset? OpenedAt,
     DateTimeOffset? UpdatedAt,
-    RecentCommands RecentCommands)
+    RecentCommands RecentCommands,
+    PendingTransfers PendingTransfers)
 {
     public static AccountState Initial(AccountId id) =>
-        new(id, AccountStatus.NotOpened, string.Empty, Currency.EUR, 0m, 0m, 0L, null, null, RecentCommands.Empty);
+        new(id, AccountStatus.NotOpened, string.Empty, Currency.EUR, 0m, 0m, 0L, null, null, RecentCommands.Empty, PendingTransfers.None);
 
     /// <summary>What can still be withdrawn: the balance plus the overdraft limit.</summary>
     public decimal Available => Balance + OverdraftLimit;

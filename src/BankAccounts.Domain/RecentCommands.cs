@@ -8,6 +8,10 @@ public enum CommandKind
     DepositMoney = 2,
     WithdrawMoney = 3,
     CloseAccount = 4,
+    DebitForTransfer = 5,
+    CreditFromTransfer = 6,
+    SettleTransfer = 7,
+    RefundTransfer = 8,
 }
 
 /// <summary>
@@ -24,7 +28,7 @@ public sealed record ProcessedCommand(CommandId CommandId, CommandKind Kind, dec
 /// is recognised after a restart too. A retry that arrives after <see cref="Capacity"/> newer
 /// commands on the same account is no longer recognised.
 /// </summary>
-public sealed class RecentCommands
+public sealed class RecentCommands : IEquatable<RecentCommands>
 {
     public const int Capacity = 256;
 
@@ -68,4 +72,11 @@ public sealed class RecentCommands
 
     public static RecentCommands From(IEnumerable<ProcessedCommand> oldestFirst) =>
         oldestFirst.Aggregate(Empty, (window, processed) => window.Add(processed));
+
+    /// <summary>Two windows are equal when they hold the same commands in the same order.</summary>
+    public bool Equals(RecentCommands? other) => other is not null && Count == other.Count && InOrder.SequenceEqual(other.InOrder);
+
+    public override bool Equals(object? obj) => Equals(obj as RecentCommands);
+
+    public override int GetHashCode() => Count;
 }

@@ -1,4 +1,5 @@
 using Akka.Hosting;
+using BankAccounts.Actors;
 using BankAccounts.ReadModel.Projections;
 using BankAccounts.ReadModel.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -19,6 +20,7 @@ public static class ReadModelHosting
             configureDb?.Invoke(builder);
         });
         services.AddSingleton<IProjectionControl, ProjectionControl>();
+        services.AddSingleton<Integrity.LedgerIntegrityCheck>();
         return services;
     }
 
@@ -30,5 +32,7 @@ public static class ReadModelHosting
             var factory = resolver.GetService<IDbContextFactory<ReadModelDbContext>>();
             var supervisor = system.ActorOf(ProjectionSupervisor.Props(factory, options), "projections");
             registry.Register<ProjectionSupervisor>(supervisor);
+            var transfers = registry.Get<TransferProcessActor>();
+            system.ActorOf(StalledTransferSweeper.Props(factory, transfers, options.StalledTransferAfter), "stalled-transfer-sweeper");
         });
 }

@@ -14,6 +14,8 @@ public static class AccountSpec
     public static readonly DateTimeOffset Earlier = new(2025, 1, 2, 9, 0, 0, TimeSpan.Zero);
     public static readonly DateTimeOffset Now = new(2025, 3, 14, 15, 9, 26, TimeSpan.Zero);
     public const string Owner = "Ada Lovelace";
+    public static readonly TransferId SomeTransfer = TransferId.DeriveFrom("domain-spec-transfer");
+    public static readonly TransferId OtherTransfer = TransferId.DeriveFrom("domain-spec-other-transfer");
 
     public static GivenHistory Given(params AccountEvent[] history) => new(history);
 
@@ -34,6 +36,21 @@ public static class AccountSpec
     public static CloseAccount Close(CommandId? id = null, long? expectedVersion = null) =>
         new(Id, id ?? CommandId.New(), expectedVersion);
 
+    /// <summary>Transfer steps sent to this account; the other side of the transfer is <see cref="OtherId"/>.</summary>
+    public static DebitForTransfer Debit(
+        decimal amount, TransferId? transfer = null, AccountId? to = null, string? reference = null, CommandId? id = null, long? expectedVersion = null) =>
+        new(Id, id ?? CommandId.New(), transfer ?? SomeTransfer, to ?? OtherId, amount, reference, expectedVersion);
+
+    public static CreditFromTransfer Credit(
+        decimal amount, string currency = "EUR", TransferId? transfer = null, string? reference = null, CommandId? id = null) =>
+        new(Id, id ?? CommandId.New(), transfer ?? SomeTransfer, OtherId, new Money(amount, Currency.Find(currency)), reference);
+
+    public static SettleTransfer Settle(TransferId? transfer = null, CommandId? id = null) =>
+        new(Id, id ?? CommandId.New(), transfer ?? SomeTransfer);
+
+    public static RefundTransfer Refund(TransferId? transfer = null, string reason = "AccountClosed", CommandId? id = null) =>
+        new(Id, id ?? CommandId.New(), transfer ?? SomeTransfer, reason);
+
     // Past events, as they would sit in the journal.
 
     public static AccountOpened Opened(string currency = "EUR", decimal overdraft = 0m, CommandId? id = null) =>
@@ -52,6 +69,22 @@ public static class AccountSpec
         new(ClosureDeclineReason.NonZeroBalance, balance, id ?? CommandId.New(), Earlier);
 
     public static AccountClosed Closed(CommandId? id = null) => new(id ?? CommandId.New(), Earlier);
+
+    public static TransferDebited Debited(decimal amount, TransferId? transfer = null, CommandId? id = null) =>
+        new(transfer ?? SomeTransfer, OtherId, new Money(amount, Currency.EUR), null, id ?? CommandId.New(), Earlier);
+
+    public static TransferDebitDeclined DeclinedDebit(decimal requested, decimal available, TransferId? transfer = null, CommandId? id = null) =>
+        new(transfer ?? SomeTransfer, OtherId, new Money(requested, Currency.EUR), available, WithdrawalDeclineReason.InsufficientFunds, null,
+            id ?? CommandId.New(), Earlier);
+
+    public static TransferCredited Credited(decimal amount, TransferId? transfer = null, CommandId? id = null) =>
+        new(transfer ?? SomeTransfer, OtherId, new Money(amount, Currency.EUR), null, id ?? CommandId.New(), Earlier);
+
+    public static TransferSettled Settled(TransferId? transfer = null, CommandId? id = null) =>
+        new(transfer ?? SomeTransfer, id ?? CommandId.New(), Earlier);
+
+    public static TransferRefunded Refunded(decimal amount, TransferId? transfer = null, CommandId? id = null) =>
+        new(transfer ?? SomeTransfer, new Money(amount, Currency.EUR), "AccountClosed", id ?? CommandId.New(), Earlier);
 
     /// <summary>
     /// Structural equality for states. <see cref="RecentCommands"/> is a class without value

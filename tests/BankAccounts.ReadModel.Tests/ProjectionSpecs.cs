@@ -109,22 +109,7 @@ public sealed class ProjectionSpecs
         return ids;
     }
 
-    private static async Task WaitUntilCaughtUp(AccountsTestHost host)
-    {
-        var head = host.JournalHeadOffset();
-        var control = host.Services.GetRequiredService<IProjectionControl>();
-        var deadline = DateTime.UtcNow + CatchUpDeadline;
-        while (true)
-        {
-            var offsets = await control.OffsetsAsync();
-            if (offsets.Values.All(o => o >= head))
-            {
-                return;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"Projections did not reach offset {head}: {string.Join(", ", offsets)}");
-            await Task.Delay(20);
-        }
-    }
+    private static Task WaitUntilCaughtUp(AccountsTestHost host) => host.WaitForProjections(CatchUpDeadline);
 
     private static async Task AssertReadModelMatchesWriteSide(AccountsTestHost host, IReadOnlyList<AccountId> accounts)
     {

@@ -32,6 +32,7 @@ public sealed class AccountsTestHost : IAsyncDisposable
         ReadModel = readModel;
         System = host.Services.GetRequiredService<ActorSystem>();
         Region = host.Services.GetRequiredService<ActorRegistry>().Get<AccountActor>();
+        Transfers = host.Services.GetRequiredService<ActorRegistry>().Get<TransferProcessActor>();
         ReadJournal = PersistenceQuery.Get(System).ReadJournalFor<SqlReadJournal>("akka.persistence.query.journal.sql");
     }
 
@@ -45,6 +46,9 @@ public sealed class AccountsTestHost : IAsyncDisposable
     public ActorSystem System { get; }
 
     public IActorRef Region { get; }
+
+    /// <summary>The transfer process managers' shard region.</summary>
+    public IActorRef Transfers { get; }
 
     public SqlReadJournal ReadJournal { get; }
 
@@ -105,14 +109,36 @@ public sealed class AccountsTestHost : IAsyncDisposable
         return new AccountsTestHost(host, databasePath, readModel);
     }
 
-    /// <summary>The highest journal ordering written so far: where caught-up projections stand.</summary>
-    public long JournalHeadOffset()
+    /// <summary>The highest journal ordering written so far under <paramref name="tag"/>: where a caught-up projection of that tag stands.</summary>
+    public long JournalHeadOffset(string tag)
     {
         using var connection = new SqliteConnection($"Data Source={DatabasePath}");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COALESCE(MAX(ordering), 0) FROM journal";
+        command.CommandText = "SELECT COALESCE(MAX(ordering), 0) FROM journal WHERE tags LIKE $tag";
+        command.Parameters.AddWithValue("$tag", $"%;{tag};%");
         return (long)command.ExecuteScalar()!;
+    }
+
+    /// <summary>Waits (bounded) until every projection has applied everything its tag holds now.</summary>
+    public async Task WaitForProjections(TimeSpan? deadline = null)
+    {
+        var heads = BankAccounts.ReadModel.Projections.ProjectionSupervisor.Projections().ToDictionary(p => p.Name, p => JournalHeadOffset(p.Tag));
+        var control = Services.GetRequiredService<BankAccounts.ReadModel.Projections.IProjectionControl>();
+        var until = DateTime.UtcNow + (deadline ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var offsets = await control.OffsetsAsync();
+            if (heads.All(h => offsets[h.Key] >= h.Value))
+            {
+                return;
+            }
+            if (DateTime.UtcNow > until)
+            {
+                throw new TimeoutException($"Projections behind: reached {string.Join(", ", offsets)}; heads {string.Join(", ", heads)}.");
+            }
+            await Task.Delay(20);
+        }
     }
 
     public ReadModelDbContext OpenReadModel()
@@ -124,6 +150,32 @@ public sealed class AccountsTestHost : IAsyncDisposable
 
     public Task<CommandOutcome> Send(AccountCommand command) =>
         Region.Ask<CommandOutcome>(command, TimeSpan.FromSeconds(15));
+
+    /// <summary>Answered with the transfer's state once requested, or a <see cref="CommandRejected"/>.</summary>
+    public Task<object> Send(RequestTransfer request) =>
+        Transfers.Ask<object>(request, TimeSpan.FromSeconds(15));
+
+    public Task<TransferState> TransferOf(TransferId id) =>
+        Transfers.Ask<TransferState>(new TransferMessages.GetTransfer(id), TimeSpan.FromSeconds(15));
+
+    /// <summary>Waits (bounded) until the transfer is completed or failed.</summary>
+    public async Task<TransferState> TransferOutcome(TransferId id, TimeSpan? deadline = null)
+    {
+        var until = DateTime.UtcNow + (deadline ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var state = await TransferOf(id);
+            if (state.Status is TransferStatus.Completed or TransferStatus.Failed)
+            {
+                return state;
+            }
+            if (DateTime.UtcNow > until)
+            {
+                throw new TimeoutException($"Transfer {id} still {state.Status} after its deadline: {string.Join(" / ", state.Steps.Select(s => s.Step))}");
+            }
+            await Task.Delay(20);
+        }
+    }
 
     public Task<AccountState> StateOf(AccountId id) =>
         Region.Ask<AccountState>(new AccountMessages.GetAccountState(id), TimeSpan.FromSeconds(15));

@@ -14,6 +14,7 @@ namespace BankAccounts.Actors.Hosting;
 public static class AkkaBuilderExtensions
 {
     public const string AccountRegionName = "account";
+    public const string TransferRegionName = "transfer";
 
     /// <summary>Serialization, persistence, cluster membership and the account shard region.</summary>
     public static AkkaConfigurationBuilder WithBankAccounts(this AkkaConfigurationBuilder builder, BankAccountsOptions options, TimeProvider? clock = null) =>
@@ -21,7 +22,8 @@ public static class AkkaBuilderExtensions
             .WithBankAccountsSerialization()
             .WithAccountPersistence(options.Journal)
             .WithBankAccountsCluster(options.Cluster)
-            .WithAccountRegion(options.Accounts, clock ?? TimeProvider.System);
+            .WithAccountRegion(options.Accounts, clock ?? TimeProvider.System)
+            .WithTransferRegion(options.Transfers, clock ?? TimeProvider.System);
 
     public static AkkaConfigurationBuilder WithBankAccountsSerialization(this AkkaConfigurationBuilder builder) =>
         builder.WithCustomSerializer(BankAccountsSerializer.Name, StorageManifests.BoundTypes, system => new BankAccountsSerializer(system));
@@ -84,6 +86,25 @@ public static class AkkaBuilderExtensions
                 ShouldPassivateIdleEntities = true,
                 PassivateIdleEntityAfter = options.PassivateIdleAfter,
                 HandOffStopMessage = AccountMessages.StopAccount.Instance,
+            });
+
+    /// <summary>Transfer process managers, sharded by transfer id; they command the account region.</summary>
+    public static AkkaConfigurationBuilder WithTransferRegion(this AkkaConfigurationBuilder builder, TransfersOptions options, TimeProvider clock) =>
+        builder.WithShardRegion<TransferProcessActor>(
+            TransferRegionName,
+            (_, registry, _) =>
+            {
+                var accounts = registry.Get<AccountActor>();
+                return entityId => TransferProcessActor.Props(entityId, accounts, options, clock);
+            },
+            new TransferMessageExtractor(options.ShardCount),
+            new ShardOptions
+            {
+                StateStoreMode = StateStoreMode.DData,
+                RememberEntities = false,
+                ShouldPassivateIdleEntities = true,
+                PassivateIdleEntityAfter = options.PassivateIdleAfter,
+                HandOffStopMessage = TransferMessages.StopTransfer.Instance,
             });
 
     private static string Quote(string value) =>

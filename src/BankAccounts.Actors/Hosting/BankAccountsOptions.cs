@@ -14,5 +14,7 @@ public sealed class BankAccountsOptions
 
     public AccountsOptions Accounts { get; set; } = new();
 
+    public TransfersOptions Transfers { get; set; } = new();
+
     public ClusterNodeOptions Cluster { get; set; } = new();
 }

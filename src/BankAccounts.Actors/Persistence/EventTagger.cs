@@ -4,14 +4,21 @@ using BankAccounts.Domain;
 
 namespace BankAccounts.Actors.Persistence;
 
-/// <summary>Tags every account event so the read side can follow them all with one EventsByTag query.</summary>
-public sealed class AccountEventTagger : IWriteEventAdapter
+/// <summary>Tags account and transfer events so the read side can follow each kind with one EventsByTag query.</summary>
+public sealed class EventTagger : IWriteEventAdapter
 {
-    public const string Tag = "account";
+    public const string AccountTag = "account";
+    public const string TransferTag = "transfer";
 
-    private static readonly IImmutableSet<string> Tags = ImmutableHashSet.Create(Tag);
+    private static readonly IImmutableSet<string> AccountTags = ImmutableHashSet.Create(AccountTag);
+    private static readonly IImmutableSet<string> TransferTags = ImmutableHashSet.Create(TransferTag);
 
     public string Manifest(object evt) => string.Empty;
 
-    public object ToJournal(object evt) => evt is AccountEvent ? new Tagged(evt, Tags) : evt;
+    public object ToJournal(object evt) => evt switch
+    {
+        AccountEvent => new Tagged(evt, AccountTags),
+        TransferEvent => new Tagged(evt, TransferTags),
+        _ => evt,
+    };
 }

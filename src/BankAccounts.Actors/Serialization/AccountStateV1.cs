@@ -13,16 +13,21 @@ internal sealed record AccountStateV1(
     long Version,
     DateTimeOffset? OpenedAt,
     DateTimeOffset? UpdatedAt,
-    IReadOnlyList<ProcessedCommandV1> RecentCommands)
+    IReadOnlyList<ProcessedCommandV1> RecentCommands,
+    IReadOnlyList<PendingTransferV1> PendingTransfers)
 {
     public static AccountStateV1 From(AccountState state) => new(
         state.Id, state.Status, state.Owner, state.Currency, state.Balance, state.OverdraftLimit, state.Version,
-        state.OpenedAt, state.UpdatedAt, [.. state.RecentCommands.InOrder.Select(ProcessedCommandV1.From)]);
+        state.OpenedAt, state.UpdatedAt, [.. state.RecentCommands.InOrder.Select(ProcessedCommandV1.From)],
+        [.. state.PendingTransfers.All.Select(p => new PendingTransferV1(p.Key.Value, p.Value))]);
 
     public AccountState ToState() => new(
         Id, Status, Owner, Currency, Balance, OverdraftLimit, Version, OpenedAt, UpdatedAt,
-        Domain.RecentCommands.From(RecentCommands.Select(c => c.ToProcessed())));
+        Domain.RecentCommands.From(RecentCommands.Select(c => c.ToProcessed())),
+        Domain.PendingTransfers.From((PendingTransfers ?? []).Select(p => KeyValuePair.Create(new TransferId(p.TransferId), p.Amount))));
 }
+
+internal sealed record PendingTransferV1(Guid TransferId, Money Amount);
 
 /// <summary>One entry of the idempotency window; only accepted and declined outcomes are ever kept.</summary>
 internal sealed record ProcessedCommandV1(

@@ -16,25 +16,36 @@ internal static class JsonConverters
         };
         options.Converters.Add(new AccountIdConverter());
         options.Converters.Add(new CommandIdConverter());
+        options.Converters.Add(new TransferIdConverter());
         options.Converters.Add(new CurrencyConverter());
         options.Converters.Add(new MoneyConverter());
         options.Converters.Add(new JsonStringEnumConverter());
         return options;
     }
 
+    /// <summary>The empty id only appears in the state of a transfer that was never requested.</summary>
     private sealed class AccountIdConverter : JsonConverter<AccountId>
     {
         public override AccountId Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            AccountId.TryParse(reader.GetString(), out var id) ? id : throw new JsonException("Invalid account id.");
+            Guid.TryParse(reader.GetString(), out var id) ? new AccountId(id) : throw new JsonException("Invalid account id.");
 
         public override void Write(Utf8JsonWriter writer, AccountId value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(value.ToString());
+    }
+
+    private sealed class TransferIdConverter : JsonConverter<TransferId>
+    {
+        public override TransferId Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            TransferId.TryParse(reader.GetString(), out var id) ? id : throw new JsonException("Invalid transfer id.");
+
+        public override void Write(Utf8JsonWriter writer, TransferId value, JsonSerializerOptions options) =>
             writer.WriteStringValue(value.ToString());
     }
 
     private sealed class CommandIdConverter : JsonConverter<CommandId>
     {
         public override CommandId Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            new(reader.GetString() ?? throw new JsonException("Missing command id."));
+            new(reader.GetString() ?? string.Empty);
 
         public override void Write(Utf8JsonWriter writer, CommandId value, JsonSerializerOptions options) =>
             writer.WriteStringValue(value.Value);

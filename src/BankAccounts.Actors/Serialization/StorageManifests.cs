@@ -21,6 +21,19 @@ public static class StorageManifests
         (typeof(WithdrawalDeclined), "WithdrawalDeclined.v1"),
         (typeof(AccountClosed), "AccountClosed.v1"),
         (typeof(AccountClosureDeclined), "AccountClosureDeclined.v1"),
+        (typeof(TransferDebited), "TransferDebited.v1"),
+        (typeof(TransferDebitDeclined), "TransferDebitDeclined.v1"),
+        (typeof(TransferCredited), "TransferCredited.v1"),
+        (typeof(TransferSettled), "TransferSettled.v1"),
+        (typeof(TransferRefunded), "TransferRefunded.v1"),
+        // Transfer process events (journal, streams transfer-{id})
+        (typeof(TransferEvents.TransferRequested), "TransferRequested.v1"),
+        (typeof(TransferEvents.SourceDebited), "TransferSourceDebited.v1"),
+        (typeof(TransferEvents.SourceDebitFailed), "TransferSourceDebitFailed.v1"),
+        (typeof(TransferEvents.DestinationCredited), "TransferDestinationCredited.v1"),
+        (typeof(TransferEvents.DestinationCreditFailed), "TransferDestinationCreditFailed.v1"),
+        (typeof(TransferEvents.SourceRefunded), "TransferSourceRefunded.v1"),
+        (typeof(TransferEvents.SourceSettled), "TransferSourceSettled.v1"),
         // Snapshots (snapshot store) and state replies
         (typeof(AccountState), "AccountState.v1"),
         // Cluster messages
@@ -28,6 +41,15 @@ public static class StorageManifests
         (typeof(DepositMoney), "DepositMoney.v1"),
         (typeof(WithdrawMoney), "WithdrawMoney.v1"),
         (typeof(CloseAccount), "CloseAccount.v1"),
+        (typeof(DebitForTransfer), "DebitForTransfer.v1"),
+        (typeof(CreditFromTransfer), "CreditFromTransfer.v1"),
+        (typeof(SettleTransfer), "SettleTransfer.v1"),
+        (typeof(RefundTransfer), "RefundTransfer.v1"),
+        (typeof(RequestTransfer), "RequestTransfer.v1"),
+        (typeof(TransferState), "TransferState.v1"),
+        (typeof(TransferMessages.GetTransfer), "GetTransfer.v1"),
+        (typeof(TransferMessages.ResumeTransfer), "ResumeTransfer.v1"),
+        (typeof(TransferMessages.StopTransfer), "StopTransfer.v1"),
         (typeof(CommandAccepted), "CommandAccepted.v1"),
         (typeof(CommandDeclined), "CommandDeclined.v1"),
         (typeof(CommandRejected), "CommandRejected.v1"),
@@ -43,6 +65,8 @@ public static class StorageManifests
     [
         typeof(AccountEvent), typeof(AccountCommand), typeof(CommandOutcome), typeof(AccountState),
         typeof(AccountMessages.GetAccountState), typeof(AccountMessages.StopAccount),
+        typeof(TransferEvent), typeof(RequestTransfer), typeof(TransferState),
+        typeof(TransferMessages.GetTransfer), typeof(TransferMessages.ResumeTransfer), typeof(TransferMessages.StopTransfer),
     ];
 
     public static IEnumerable<(Type Type, string Manifest)> All => Table;

@@ -1,3 +1,4 @@
+using BankAccounts.Actors.Persistence;
 using BankAccounts.Domain;
 using BankAccounts.ReadModel.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -9,6 +10,8 @@ namespace BankAccounts.ReadModel.Projections;
 public sealed class AccountLedgerProjection : IProjection
 {
     public string Name => ProjectionNames.AccountLedger;
+
+    public string Tag => EventTagger.AccountTag;
 
     public async Task ApplyAsync(ReadModelDbContext db, IReadOnlyList<ProjectedEvent> batch, CancellationToken cancellationToken)
     {
@@ -40,7 +43,7 @@ public sealed class AccountLedgerProjection : IProjection
 
     private static AccountSummary Apply(ReadModelDbContext db, AccountSummary? account, ProjectedEvent projected)
     {
-        var @event = projected.Event;
+        var @event = (AccountEvent)projected.Event;
         if (@event is AccountOpened opened)
         {
             account = new AccountSummary
@@ -59,12 +62,17 @@ public sealed class AccountLedgerProjection : IProjection
             throw new ProjectionGapException($"Account {projected.AccountId}: {@event.GetType().Name} before AccountOpened.");
         }
 
-        var (amount, reference) = @event switch
+        var (amount, reference, transfer) = @event switch
         {
-            MoneyDeposited deposited => (deposited.Amount.Amount, deposited.Reference),
-            MoneyWithdrawn withdrawn => (-withdrawn.Amount.Amount, withdrawn.Reference),
-            WithdrawalDeclined declined => (0m, declined.Reference),
-            _ => (0m, null),
+            MoneyDeposited deposited => (deposited.Amount.Amount, deposited.Reference, (TransferId?)null),
+            MoneyWithdrawn withdrawn => (-withdrawn.Amount.Amount, withdrawn.Reference, null),
+            WithdrawalDeclined declined => (0m, declined.Reference, null),
+            TransferDebited debited => (-debited.Amount.Amount, debited.Reference, debited.TransferId),
+            TransferDebitDeclined declined => (0m, declined.Reference, declined.TransferId),
+            TransferCredited credited => (credited.Amount.Amount, credited.Reference, credited.TransferId),
+            TransferSettled settled => (0m, null, settled.TransferId),
+            TransferRefunded refunded => (refunded.Amount.Amount, refunded.Reason, refunded.TransferId),
+            _ => (0m, null, null),
         };
         account.Balance += amount;
         if (@event is AccountClosed)
@@ -81,6 +89,7 @@ public sealed class AccountLedgerProjection : IProjection
             Amount = amount,
             BalanceAfter = account.Balance,
             Reference = reference,
+            TransferId = transfer?.Value,
             OccurredAt = @event.OccurredAt,
         });
         return account;

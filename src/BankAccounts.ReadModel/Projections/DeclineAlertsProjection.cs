@@ -1,3 +1,4 @@
+using BankAccounts.Actors.Persistence;
 using BankAccounts.ReadModel.Storage;
 using Microsoft.EntityFrameworkCore;
 using static BankAccounts.Domain.AccountEvents;
@@ -12,6 +13,8 @@ public sealed class DeclineAlertsProjection : IProjection
 {
     public string Name => ProjectionNames.DeclineAlerts;
 
+    public string Tag => EventTagger.AccountTag;
+
     public Task ApplyAsync(ReadModelDbContext db, IReadOnlyList<ProjectedEvent> batch, CancellationToken cancellationToken)
     {
         foreach (var projected in batch)
@@ -22,6 +25,8 @@ public sealed class DeclineAlertsProjection : IProjection
                     $"Withdrawal of {declined.Requested} declined; {declined.Available} {declined.Requested.Currency.Code} available."),
                 AccountClosureDeclined declined => Alert(projected, declined.Reason.ToString(),
                     $"Closure declined with a balance of {declined.Balance}."),
+                TransferDebitDeclined declined => Alert(projected, declined.Reason.ToString(),
+                    $"Transfer {declined.TransferId} of {declined.Requested} declined; {declined.Available} {declined.Requested.Currency.Code} available."),
                 _ => null,
             };
             if (alert is not null)
@@ -42,6 +47,6 @@ public sealed class DeclineAlertsProjection : IProjection
         Kind = projected.Event.GetType().Name,
         Reason = reason,
         Detail = detail,
-        OccurredAt = projected.Event.OccurredAt,
+        OccurredAt = ((BankAccounts.Domain.AccountEvent)projected.Event).OccurredAt,
     };
 }

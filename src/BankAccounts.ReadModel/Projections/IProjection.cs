@@ -3,8 +3,17 @@ using BankAccounts.ReadModel.Storage;
 
 namespace BankAccounts.ReadModel.Projections;
 
-/// <summary>An account event as the read side sees it: where it sits in the journal and in its stream.</summary>
-public sealed record ProjectedEvent(long Offset, AccountId AccountId, long Version, AccountEvent Event);
+/// <summary>An event as the read side sees it: where it sits in the journal and in its stream.</summary>
+public sealed record ProjectedEvent(long Offset, string PersistenceId, long Version, object Event)
+{
+    public AccountId AccountId => BankAccounts.Actors.AccountPersistenceId.TryParse(PersistenceId, out var id)
+        ? id
+        : throw new InvalidOperationException($"'{PersistenceId}' is not an account stream.");
+
+    public TransferId TransferId => BankAccounts.Actors.TransferPersistenceId.TryParse(PersistenceId, out var id)
+        ? id
+        : throw new InvalidOperationException($"'{PersistenceId}' is not a transfer stream.");
+}
 
 /// <summary>
 /// Builds one read model from the event feed. Implementations only stage changes on the context;
@@ -13,6 +22,9 @@ public sealed record ProjectedEvent(long Offset, AccountId AccountId, long Versi
 public interface IProjection
 {
     string Name { get; }
+
+    /// <summary>The journal tag whose events this projection follows.</summary>
+    string Tag { get; }
 
     Task ApplyAsync(ReadModelDbContext db, IReadOnlyList<ProjectedEvent> batch, CancellationToken cancellationToken);
 

@@ -8,5 +8,8 @@ public static class ProjectionNames
     /// <summary>Alerts raised by declined withdrawals and closures.</summary>
     public const string DeclineAlerts = "decline-alerts";
 
-    public static readonly IReadOnlyList<string> All = [AccountLedger, DeclineAlerts];
+    /// <summary>Transfers with their status, per account.</summary>
+    public const string Transfers = "transfers";
+
+    public static readonly IReadOnlyList<string> All = [AccountLedger, DeclineAlerts, Transfers];
 }

@@ -5,9 +5,6 @@ using Akka.Persistence.Query;
 using Akka.Persistence.Sql.Query;
 using Akka.Streams;
 using Akka.Streams.Dsl;
-using BankAccounts.Actors;
-using BankAccounts.Actors.Persistence;
-using BankAccounts.Domain;
 using BankAccounts.ReadModel.Storage;
 
 namespace BankAccounts.ReadModel.Projections;
@@ -59,7 +56,7 @@ internal sealed class ProjectionRunner : ReceiveActor
 
         var source = RestartSource.OnFailuresWithBackoff(() =>
             Source.FromTask(_writer.ReadOffsetAsync(name))
-                .ConcatMany(offset => journal.EventsByTag(AccountEventTagger.Tag, Offset.Sequence(offset)))
+                .ConcatMany(offset => journal.EventsByTag(_projection.Tag, Offset.Sequence(offset)))
                 .Select(ToProjectedEvent)
                 .GroupedWithin(_options.BatchSize, _options.BatchWindow)
                 .SelectAsync(1, async batch =>
@@ -93,15 +90,8 @@ internal sealed class ProjectionRunner : ReceiveActor
         }
     }
 
-    private static ProjectedEvent ToProjectedEvent(EventEnvelope envelope)
-    {
-        if (envelope.Offset is not Sequence sequence
-            || !AccountPersistenceId.TryParse(envelope.PersistenceId, out var accountId)
-            || envelope.Event is not AccountEvent @event)
-        {
-            throw new InvalidOperationException(
-                $"Unexpected entry in the account feed: {envelope.PersistenceId} #{envelope.SequenceNr} ({envelope.Event?.GetType().Name}).");
-        }
-        return new ProjectedEvent(sequence.Value, accountId, envelope.SequenceNr, @event);
-    }
+    private static ProjectedEvent ToProjectedEvent(EventEnvelope envelope) =>
+        envelope.Offset is Sequence sequence && envelope.Event is not null
+            ? new ProjectedEvent(sequence.Value, envelope.PersistenceId, envelope.SequenceNr, envelope.Event)
+            : throw new InvalidOperationException($"Unexpected entry in the feed: {envelope.PersistenceId} #{envelope.SequenceNr}.");
 }

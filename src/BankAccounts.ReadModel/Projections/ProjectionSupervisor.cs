@@ -26,7 +26,7 @@ public sealed class ProjectionSupervisor : ReceiveActor
         });
     }
 
-    public static IReadOnlyList<IProjection> Projections() => [new AccountLedgerProjection(), new DeclineAlertsProjection()];
+    public static IReadOnlyList<IProjection> Projections() => [new AccountLedgerProjection(), new DeclineAlertsProjection(), new TransfersProjection()];
 
     public static Props Props(IDbContextFactory<ReadModelDbContext> dbFactory, ReadModelOptions options) =>
         Akka.Actor.Props.Create(() => new ProjectionSupervisor(dbFactory, options));

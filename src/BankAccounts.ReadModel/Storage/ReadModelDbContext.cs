@@ -12,6 +12,10 @@ public sealed class ReadModelDbContext(DbContextOptions<ReadModelDbContext> opti
 
     public DbSet<ProjectionOffset> Offsets => Set<ProjectionOffset>();
 
+    public DbSet<TransferSummary> Transfers => Set<TransferSummary>();
+
+    public DbSet<SchemaInfo> SchemaInfo => Set<SchemaInfo>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<AccountSummary>(account =>
@@ -29,6 +33,25 @@ public sealed class ReadModelDbContext(DbContextOptions<ReadModelDbContext> opti
             entry.HasKey(e => new { e.AccountId, e.Version });
             entry.Property(e => e.EventType).HasMaxLength(64);
             entry.Property(e => e.Reference).HasMaxLength(140);
+            entry.HasIndex(e => e.TransferId);
+        });
+        modelBuilder.Entity<TransferSummary>(transfer =>
+        {
+            transfer.ToTable("transfers");
+            transfer.HasKey(t => t.TransferId);
+            transfer.Property(t => t.Currency).HasMaxLength(3);
+            transfer.Property(t => t.Reference).HasMaxLength(140);
+            transfer.Property(t => t.Status).HasMaxLength(16);
+            transfer.Property(t => t.FailureReason).HasMaxLength(64);
+            transfer.HasIndex(t => t.FromAccountId);
+            transfer.HasIndex(t => t.ToAccountId);
+            transfer.HasIndex(t => new { t.Status, t.UpdatedAt });
+        });
+        modelBuilder.Entity<SchemaInfo>(info =>
+        {
+            info.ToTable("schema_info");
+            info.HasKey(i => i.Version);
+            info.Property(i => i.Version).ValueGeneratedNever();
         });
         modelBuilder.Entity<AccountAlert>(alert =>
         {

@@ -27,7 +27,27 @@ public sealed class LedgerEntry
     public decimal Amount { get; set; }
     public decimal BalanceAfter { get; set; }
     public string? Reference { get; set; }
+    /// <summary>The transfer this entry belongs to, if any.</summary>
+    public Guid? TransferId { get; set; }
     public DateTimeOffset OccurredAt { get; set; }
+}
+
+/// <summary>One row per transfer: its parties, amount and where it stands.</summary>
+public sealed class TransferSummary
+{
+    public Guid TransferId { get; set; }
+    public Guid FromAccountId { get; set; }
+    public Guid ToAccountId { get; set; }
+    public decimal Amount { get; set; }
+    /// <summary>Known once the source was debited.</summary>
+    public string? Currency { get; set; }
+    public string? Reference { get; set; }
+    /// <summary><c>pending</c>, <c>completed</c> or <c>failed</c>.</summary>
+    public string Status { get; set; } = string.Empty;
+    public string? FailureReason { get; set; }
+    public long Version { get; set; }
+    public DateTimeOffset RequestedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
 }
 
 /// <summary>A reaction to a refused operation (seed 001: a declined closure alerts support).</summary>
@@ -49,4 +69,10 @@ public sealed class ProjectionOffset
     /// <summary>The journal ordering of the last event applied (0: nothing yet).</summary>
     public long Offset { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>The read model schema version; a different one means the read model is dropped and rebuilt from the journal.</summary>
+public sealed class SchemaInfo
+{
+    public int Version { get; set; }
 }

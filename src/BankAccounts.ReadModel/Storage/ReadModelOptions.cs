@@ -19,4 +19,7 @@ public sealed class ReadModelOptions
     public TimeSpan MinRetryBackoff { get; set; } = TimeSpan.FromMilliseconds(200);
 
     public TimeSpan MaxRetryBackoff { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A transfer pending and unchanged for this long is woken up (and the sweep runs this often).</summary>
+    public TimeSpan StalledTransferAfter { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -1,0 +1,179 @@
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence;
+using BankAccounts.Domain;
+
+namespace BankAccounts.Actors;
+
+/// <summary>
+/// The process manager of one transfer (seed 004: it receives outcomes and dispatches commands).
+/// It records each step's result as an event before taking the next step, so after a crash,
+/// restart, passivation or hand-off it resumes exactly where it was; every step is an idempotent
+/// account command, so resending one after a lost answer moves money once.
+/// </summary>
+public sealed class TransferProcessActor : ReceivePersistentActor, IWithTimers
+{
+    private const string RetryTimer = "retry-step";
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly IActorRef _accounts;
+    private readonly TransfersOptions _options;
+    private readonly TimeProvider _clock;
+    private TransferState _state;
+    private Currency? _sourceCurrency;
+    private TransferStep _inFlight = TransferStep.None;
+    private int _attempt;
+
+    public TransferProcessActor(string entityId, IActorRef accounts, TransfersOptions options, TimeProvider clock)
+    {
+        if (!TransferId.TryParse(entityId, out var id))
+        {
+            throw new ArgumentException($"'{entityId}' is not a transfer id.", nameof(entityId));
+        }
+        _accounts = accounts;
+        _options = options;
+        _clock = clock;
+        _state = TransferState.Initial(id);
+        PersistenceId = TransferPersistenceId.For(id);
+
+        Recover<TransferEvent>(@event => _state = Transfer.Evolve(_state, @event));
+
+        Command<RequestTransfer>(Handle);
+        Command<TransferMessages.GetTransfer>(_ => Sender.Tell(_state));
+        Command<TransferMessages.ResumeTransfer>(_ => TakeNextStep());
+        Command<TransferMessages.StopTransfer>(_ => Context.Stop(Self));
+        Command<SourceLookedUp>(OnSourceLookedUp);
+        Command<StepAnswered>(OnStepAnswered);
+        Command<StepUnanswered>(OnStepUnanswered);
+        Command<RetryStep>(_ => TakeNextStep());
+    }
+
+    public override string PersistenceId { get; }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(string entityId, IActorRef accounts, TransfersOptions options, TimeProvider clock) =>
+        Akka.Actor.Props.Create(() => new TransferProcessActor(entityId, accounts, options, clock));
+
+    protected override void OnReplaySuccess() => TakeNextStep();
+
+    private void Handle(RequestTransfer request)
+    {
+        var decision = Transfer.Request(_state, request, _clock.GetUtcNow());
+        if (decision.Rejection is not null)
+        {
+            Sender.Tell(decision.Rejection);
+            return;
+        }
+        var replyTo = Sender;
+        PersistThen(decision, () =>
+        {
+            replyTo.Tell(_state);
+            TakeNextStep();
+        });
+    }
+
+    /// <summary>Sends the command of the next step, unless one is already waiting for its answer.</summary>
+    private void TakeNextStep()
+    {
+        var step = _state.NextStep;
+        if (step == TransferStep.None || _inFlight != TransferStep.None)
+        {
+            return;
+        }
+        _inFlight = step;
+        var timeout = _options.StepTimeout;
+        _sourceCurrency ??= _state.Debited?.Currency;
+        if (_sourceCurrency is null)
+        {
+            // The debit is recorded with the source's currency, which the credit must match.
+            _accounts.Ask<AccountState>(new AccountMessages.GetAccountState(_state.From), timeout).PipeTo(
+                Self, success: state => new SourceLookedUp(step, state), failure: e => new StepUnanswered(step, e));
+            return;
+        }
+        _accounts.Ask<CommandOutcome>(Transfer.CommandFor(_state, step), timeout).PipeTo(
+            Self, success: outcome => new StepAnswered(step, outcome), failure: e => new StepUnanswered(step, e));
+    }
+
+    private void OnSourceLookedUp(SourceLookedUp lookedUp)
+    {
+        _inFlight = TransferStep.None;
+        var source = lookedUp.Source;
+        if (source.Status == AccountStatus.Open || source.PendingTransfers.TryGet(_state.Id, out _))
+        {
+            _sourceCurrency = source.Currency;
+            TakeNextStep();
+            return;
+        }
+        var (reason, detail) = source.Status == AccountStatus.NotOpened
+            ? (RejectionReason.AccountNotFound, $"Source account {_state.From} does not exist.")
+            : (RejectionReason.AccountClosed, $"Source account {_state.From} is closed.");
+        PersistThen(Transfer.SourceUnavailable(_state, reason, detail, _clock.GetUtcNow()), TakeNextStep);
+    }
+
+    private void OnStepAnswered(StepAnswered answered)
+    {
+        _inFlight = TransferStep.None;
+        _attempt = 0;
+        var decision = Transfer.OnOutcome(_state, answered.Step, answered.Outcome, _sourceCurrency!, _clock.GetUtcNow());
+        PersistThen(decision, TakeNextStep);
+    }
+
+    private void OnStepUnanswered(StepUnanswered unanswered)
+    {
+        _inFlight = TransferStep.None;
+        var delay = TimeSpan.FromTicks(Math.Min(
+            _options.MaxRetryDelay.Ticks,
+            _options.MinRetryDelay.Ticks * (1L << Math.Min(_attempt, 20))));
+        _attempt++;
+        _log.Warning("Transfer {0}: step {1} got no answer ({2}); retry #{3} in {4}.",
+            _state.Id, unanswered.Step, unanswered.Cause.GetType().Name, _attempt, delay);
+        Timers.StartSingleTimer(RetryTimer, RetryStep.Instance, delay);
+    }
+
+    private void PersistThen(TransferDecision decision, Action then)
+    {
+        if (decision.Events.Count == 0)
+        {
+            then();
+            return;
+        }
+        var remaining = decision.Events.Count;
+        PersistAll(decision.Events, @event =>
+        {
+            _state = Transfer.Evolve(_state, @event);
+            if (--remaining == 0)
+            {
+                then();
+            }
+        });
+    }
+
+    private sealed record SourceLookedUp(TransferStep Step, AccountState Source);
+
+    private sealed record StepAnswered(TransferStep Step, CommandOutcome Outcome);
+
+    private sealed record StepUnanswered(TransferStep Step, Exception Cause);
+
+    private sealed record RetryStep
+    {
+        public static readonly RetryStep Instance = new();
+    }
+}
+
+/// <summary>One process stream per transfer: <c>transfer-{id}</c>.</summary>
+public static class TransferPersistenceId
+{
+    public const string Prefix = "transfer-";
+
+    public static string For(TransferId id) => Prefix + id;
+
+    public static bool TryParse(string persistenceId, out TransferId id)
+    {
+        if (persistenceId.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return TransferId.TryParse(persistenceId[Prefix.Length..], out id);
+        }
+        id = default;
+        return false;
+    }
+}

@@ -1,0 +1,27 @@
+namespace BankAccounts.Domain;
+
+/// <summary>What happened to a transfer, as its process manager records it (stream <c>transfer-{id}</c>).</summary>
+public abstract record TransferEvent(DateTimeOffset OccurredAt);
+
+public static class TransferEvents
+{
+    public sealed record TransferRequested(
+        TransferId TransferId, AccountId From, AccountId To, decimal Amount, string? Reference, CommandId CommandId, DateTimeOffset OccurredAt)
+        : TransferEvent(OccurredAt);
+
+    public sealed record SourceDebited(Money Amount, long SourceVersion, DateTimeOffset OccurredAt) : TransferEvent(OccurredAt);
+
+    /// <summary>The source refused or could not be debited: the transfer ends as failed, nothing moved.</summary>
+    public sealed record SourceDebitFailed(string Reason, string Detail, DateTimeOffset OccurredAt) : TransferEvent(OccurredAt);
+
+    public sealed record DestinationCredited(long DestinationVersion, DateTimeOffset OccurredAt) : TransferEvent(OccurredAt);
+
+    /// <summary>The destination refused the credit: the source must be refunded.</summary>
+    public sealed record DestinationCreditFailed(string Reason, string Detail, DateTimeOffset OccurredAt) : TransferEvent(OccurredAt);
+
+    /// <summary>Compensation done: the transfer ends as failed with the credit failure as its reason.</summary>
+    public sealed record SourceRefunded(long SourceVersion, DateTimeOffset OccurredAt) : TransferEvent(OccurredAt);
+
+    /// <summary>The source knows the money arrived: the transfer is completed.</summary>
+    public sealed record SourceSettled(long SourceVersion, DateTimeOffset OccurredAt) : TransferEvent(OccurredAt);
+}

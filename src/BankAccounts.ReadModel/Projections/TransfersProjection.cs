@@ -1,0 +1,78 @@
+using BankAccounts.Actors.Persistence;
+using BankAccounts.Domain;
+using BankAccounts.ReadModel.Storage;
+using Microsoft.EntityFrameworkCore;
+using static BankAccounts.Domain.TransferEvents;
+
+namespace BankAccounts.ReadModel.Projections;
+
+/// <summary>Transfer summaries from the process managers' streams: status per transfer, listable per account.</summary>
+public sealed class TransfersProjection : IProjection
+{
+    public string Name => ProjectionNames.Transfers;
+
+    public string Tag => EventTagger.TransferTag;
+
+    public async Task ApplyAsync(ReadModelDbContext db, IReadOnlyList<ProjectedEvent> batch, CancellationToken cancellationToken)
+    {
+        var ids = batch.Select(e => e.TransferId.Value).Distinct().ToList();
+        var transfers = await db.Transfers.Where(t => ids.Contains(t.TransferId)).ToDictionaryAsync(t => t.TransferId, cancellationToken);
+        foreach (var projected in batch)
+        {
+            transfers.TryGetValue(projected.TransferId.Value, out var transfer);
+            var applied = transfer?.Version ?? 0L;
+            if (projected.Version <= applied)
+            {
+                continue;
+            }
+            if (projected.Version != applied + 1)
+            {
+                throw new ProjectionGapException($"Transfer {projected.TransferId}: event version {projected.Version} arrived but the read model is at {applied}.");
+            }
+            var @event = (TransferEvent)projected.Event;
+            if (@event is TransferRequested requested)
+            {
+                transfer = new TransferSummary
+                {
+                    TransferId = requested.TransferId.Value,
+                    FromAccountId = requested.From.Value,
+                    ToAccountId = requested.To.Value,
+                    Amount = requested.Amount,
+                    Reference = requested.Reference,
+                    Status = "pending",
+                    RequestedAt = requested.OccurredAt,
+                };
+                db.Transfers.Add(transfer);
+                transfers[transfer.TransferId] = transfer;
+            }
+            else if (transfer is null)
+            {
+                throw new ProjectionGapException($"Transfer {projected.TransferId}: {@event.GetType().Name} before TransferRequested.");
+            }
+            switch (@event)
+            {
+                case SourceDebited debited:
+                    transfer.Currency = debited.Amount.Currency.Code;
+                    transfer.Amount = debited.Amount.Amount;
+                    break;
+                case SourceDebitFailed failed:
+                    (transfer.Status, transfer.FailureReason) = ("failed", failed.Reason);
+                    break;
+                case DestinationCreditFailed failed:
+                    transfer.FailureReason = failed.Reason;
+                    break;
+                case SourceRefunded:
+                    transfer.Status = "failed";
+                    break;
+                case SourceSettled:
+                    transfer.Status = "completed";
+                    break;
+            }
+            transfer.Version = projected.Version;
+            transfer.UpdatedAt = @event.OccurredAt;
+        }
+    }
+
+    public Task ResetAsync(ReadModelDbContext db, CancellationToken cancellationToken) =>
+        db.Transfers.ExecuteDeleteAsync(cancellationToken);
+}
