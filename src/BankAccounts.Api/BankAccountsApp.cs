@@ -38,6 +38,8 @@ public static class BankAccountsApp
         services.AddSingleton<AccountQueries>();
         services.AddSingleton<AccountEventStream>();
         services.AddSingleton<AccountCommandSender>();
+        services.AddSingleton<TransferSender>();
+        services.AddSingleton<TransferQueries>();
         services.AddAkka(BankAccountsOptions.ActorSystemName, (akka, _) => akka
             .ConfigureLoggers(loggers =>
             {
@@ -83,6 +85,7 @@ public static class BankAccountsApp
         app.MapOpenApi();
         app.MapScalarApiReference();
         app.MapAccountsApi();
+        app.MapTransfersApi();
         app.MapAdminApi();
         return app;
     }

@@ -25,7 +25,9 @@ public sealed record AccountResponse(
 public sealed record AccountListResponse(IReadOnlyList<AccountResponse> Items);
 
 /// <param name="Amount">Signed: positive money in, negative money out, zero for declines and status changes.</param>
-public sealed record TransactionResponse(long Version, string EventType, decimal Amount, decimal BalanceAfter, string? Reference, DateTimeOffset OccurredAt);
+/// <param name="TransferId">The transfer this entry belongs to, if any.</param>
+public sealed record TransactionResponse(
+    long Version, string EventType, decimal Amount, decimal BalanceAfter, string? Reference, Guid? TransferId, DateTimeOffset OccurredAt);
 
 /// <param name="Next">The link to the following page, or null on the last one.</param>
 public sealed record TransactionPageResponse(IReadOnlyList<TransactionResponse> Items, string? Next);

@@ -261,7 +261,7 @@ public static class AccountsEndpoints
             ? $"/accounts/{accountId}/transactions?after={page[^1].Version}&limit={pageSize}"
             : null;
         return TypedResults.Ok(new TransactionPageResponse(
-            [.. page.Select(e => new TransactionResponse(e.Version, e.EventType, e.Amount, e.BalanceAfter, e.Reference, e.OccurredAt))],
+            [.. page.Select(e => new TransactionResponse(e.Version, e.EventType, e.Amount, e.BalanceAfter, e.Reference, e.TransferId, e.OccurredAt))],
             next));
     }
 

@@ -1,5 +1,6 @@
 using BankAccounts.Api.Contracts;
 using BankAccounts.Api.Http;
+using BankAccounts.ReadModel.Integrity;
 using BankAccounts.ReadModel.Projections;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -23,8 +24,19 @@ public static class AdminEndpoints
             .WithDescription("Empties the projection's tables and offset and replays it from the start of the journal. Answers 202 once the reset is done; the replay continues in the background.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        routes.MapGet("/admin/integrity", CheckIntegrity)
+            .WithTags("Admin")
+            .WithName("CheckLedgerIntegrity")
+            .WithSummary("Check the ledger's integrity")
+            .WithDescription(
+                "Folds every account's events from the journal and compares them with the read model, at the offset the read model has reached; " +
+                "reports any drift and, per currency, the money in the system: balances plus in-flight transfers, which must equal deposits minus withdrawals.");
+
         return routes;
     }
+
+    private static async Task<Ok<IntegrityReport>> CheckIntegrity(LedgerIntegrityCheck check, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await check.RunAsync(cancellationToken));
 
     private static async Task<Ok<ProjectionListResponse>> GetProjections(IProjectionControl control, CancellationToken cancellationToken)
     {

@@ -20,12 +20,18 @@ internal sealed class AccountCommandSender(IRequiredActor<AccountActor> region, 
     public Task<AccountAnswer<AccountState>> GetStateAsync(AccountId id, CancellationToken cancellationToken) =>
         AskAsync<AccountState>(new AccountMessages.GetAccountState(id), cancellationToken);
 
-    private async Task<AccountAnswer<T>> AskAsync<T>(object message, CancellationToken cancellationToken)
+    private async Task<AccountAnswer<T>> AskAsync<T>(object message, CancellationToken cancellationToken) =>
+        await ShardAsk.AskAsync<T>(await region.GetAsync(cancellationToken), message, Timeout, cancellationToken);
+}
+
+/// <summary>An ask to a shard region whose timeout is an answer, not an exception.</summary>
+internal static class ShardAsk
+{
+    public static async Task<AccountAnswer<T>> AskAsync<T>(IActorRef region, object message, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var accounts = await region.GetAsync(cancellationToken);
         try
         {
-            return new(await accounts.Ask<T>(message, Timeout, cancellationToken), false);
+            return new(await region.Ask<T>(message, timeout, cancellationToken), false);
         }
         catch (AskTimeoutException)
         {

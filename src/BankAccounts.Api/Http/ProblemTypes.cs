@@ -18,4 +18,7 @@ public static class ProblemTypes
     public const string AccountUnavailable = Prefix + "account-unavailable";
     public const string ReadModelBehind = Prefix + "read-model-behind";
     public const string ProjectionNotFound = Prefix + "projection-not-found";
+    public const string TransfersPending = Prefix + "transfers-pending";
+    public const string TransferNotFound = Prefix + "transfer-not-found";
+    public const string TransferUnavailable = Prefix + "transfer-unavailable";
 }

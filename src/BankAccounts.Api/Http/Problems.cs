@@ -36,6 +36,15 @@ internal static partial class Problems
         Problem(StatusCodes.Status404NotFound, ProblemTypes.ProjectionNotFound, "Projection not found.",
             $"There is no projection '{name}'; known projections: {string.Join(", ", known)}.");
 
+    public static ProblemHttpResult TransferNotFound(TransferId id) =>
+        Problem(StatusCodes.Status404NotFound, ProblemTypes.TransferNotFound, "Transfer not found.", $"Transfer {id} does not exist.");
+
+    /// <summary>The transfer's process manager did not answer in time; a retry with the same key is safe.</summary>
+    public static ProblemHttpResult TransferUnavailable(TransferId id, TimeSpan waited) =>
+        Problem(StatusCodes.Status503ServiceUnavailable, ProblemTypes.TransferUnavailable, "The transfer did not answer in time.",
+            $"Transfer {id} did not answer within {waited.TotalSeconds:0.#} s. It may or may not have been recorded: " +
+            "retry with the same Idempotency-Key to get its status without starting it twice.");
+
     /// <summary>The account did not answer in time. The command may still take effect, so only a retry with the same key is safe.</summary>
     public static ProblemHttpResult AccountUnavailable(AccountId id, TimeSpan waited) =>
         Problem(StatusCodes.Status503ServiceUnavailable, ProblemTypes.AccountUnavailable, "The account did not answer in time.",
@@ -54,12 +63,14 @@ internal static partial class Problems
             {
                 nameof(WithdrawalDeclineReason.InsufficientFunds) => ProblemTypes.InsufficientFunds,
                 nameof(ClosureDeclineReason.NonZeroBalance) => ProblemTypes.NonZeroBalance,
+                nameof(ClosureDeclineReason.TransfersPending) => ProblemTypes.TransfersPending,
                 _ => ProblemTypes.CommandDeclined,
             },
             declined.Reason switch
             {
                 nameof(WithdrawalDeclineReason.InsufficientFunds) => "Insufficient funds.",
                 nameof(ClosureDeclineReason.NonZeroBalance) => "The balance is not zero.",
+                nameof(ClosureDeclineReason.TransfersPending) => "Transfers from this account are still pending.",
                 _ => "The command was declined.",
             },
             declined.Detail,

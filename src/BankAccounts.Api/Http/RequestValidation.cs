@@ -44,18 +44,44 @@ internal static class RequestValidation
         {
             Add(errors, "currency", UnknownCurrency());
         }
-        if (request.Reference is { } reference)
-        {
-            if (reference.Length > Account.MaxReferenceLength)
-            {
-                Add(errors, "reference", $"'reference' must be at most {Account.MaxReferenceLength} characters.");
-            }
-            if (reference.Any(char.IsControl))
-            {
-                Add(errors, "reference", "'reference' must not contain control characters.");
-            }
-        }
+        ValidateReference(errors, request.Reference);
         return Freeze(errors);
+    }
+
+    public static Dictionary<string, string[]> Validate(TransferRequest request)
+    {
+        var errors = new Dictionary<string, List<string>>();
+        if (request.FromAccountId == Guid.Empty)
+        {
+            Add(errors, "fromAccountId", "'fromAccountId' must be an account id.");
+        }
+        if (request.ToAccountId == Guid.Empty)
+        {
+            Add(errors, "toAccountId", "'toAccountId' must be an account id.");
+        }
+        else if (request.ToAccountId == request.FromAccountId)
+        {
+            Add(errors, "toAccountId", "'toAccountId' must differ from 'fromAccountId'.");
+        }
+        AddAll(errors, "amount", Money.ValidatePositiveShape(request.Amount));
+        ValidateReference(errors, request.Reference);
+        return Freeze(errors);
+    }
+
+    private static void ValidateReference(Dictionary<string, List<string>> errors, string? reference)
+    {
+        if (reference is null)
+        {
+            return;
+        }
+        if (reference.Length > Account.MaxReferenceLength)
+        {
+            Add(errors, "reference", $"'reference' must be at most {Account.MaxReferenceLength} characters.");
+        }
+        if (reference.Any(char.IsControl))
+        {
+            Add(errors, "reference", "'reference' must not contain control characters.");
+        }
     }
 
     private static string UnknownCurrency() =>

@@ -1,0 +1,132 @@
+using System.ComponentModel;
+using BankAccounts.Api.Contracts;
+using BankAccounts.Api.Http;
+using BankAccounts.Domain;
+using BankAccounts.ReadModel.Queries;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace BankAccounts.Api.Endpoints;
+
+/// <summary>
+/// <c>/transfers</c>: a transfer is a process (debit the source, credit the destination, then
+/// settle, or refund the source if the credit is refused), so a request is answered 202 as soon
+/// as it is recorded and its status is polled.
+/// </summary>
+public static class TransfersEndpoints
+{
+    public static IEndpointRouteBuilder MapTransfersApi(this IEndpointRouteBuilder routes)
+    {
+        var transfers = routes.MapGroup("/transfers").WithTags("Transfers");
+
+        transfers.MapPost("", RequestTransfer)
+            .WithName("RequestTransfer")
+            .WithSummary("Transfer money between two accounts")
+            .WithDescription(
+                "Records the transfer and answers 202 with its location; the money then moves in the background. " +
+                "Only accounts of the same currency: a destination in another currency, closed or unknown is refused and the source refunded (status failed). " +
+                "With an Idempotency-Key the transfer id is derived from the key, so a retried request never starts a second transfer.")
+            .AcceptsJson<TransferRequest>(required: true)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        transfers.MapGet("/{id}", GetTransfer)
+            .WithName("GetTransfer")
+            .WithSummary("Get a transfer's status and steps")
+            .WithDescription("Straight from the transfer's process manager: pending, completed or failed (with the reason), and every step taken.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        routes.MapGet("/accounts/{id}/transfers", GetTransfersOfAccount)
+            .WithTags("Transfers")
+            .WithName("GetAccountTransfers")
+            .WithSummary("List an account's transfers")
+            .WithDescription($"Transfers in or out of the account, newest first, from the read model. limit is 1 to {AccountsEndpoints.MaxPageSize} (default {AccountsEndpoints.DefaultPageSize}).")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+
+        return routes;
+    }
+
+    private static async Task<Results<Accepted<TransferResponse>, ProblemHttpResult>> RequestTransfer(
+        HttpContext http, TransferSender sender, CancellationToken cancellationToken)
+    {
+        if (!CommandHeaders.TryRead(http.Request, out var headers, out var problem))
+        {
+            return problem;
+        }
+        if (headers.ExpectedVersion is not null)
+        {
+            return Problems.Invalid("If-Match", "If-Match does not apply to transfers: a transfer involves two accounts.");
+        }
+        var body = await JsonBody.ReadAsync<TransferRequest>(http.Request, required: true, null, cancellationToken);
+        if (body.Problem is not null)
+        {
+            return body.Problem;
+        }
+        var request = body.Value!;
+        if (RequestValidation.Validate(request) is { Count: > 0 } errors)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        var id = headers.IdempotencyKey is { } key ? TransferId.DeriveFrom(key) : TransferId.New();
+        var answer = await sender.RequestAsync(
+            new RequestTransfer(id, new AccountId(request.FromAccountId), new AccountId(request.ToAccountId), request.Amount, request.Reference, headers.CommandId),
+            cancellationToken);
+        return answer switch
+        {
+            { TimedOut: true } => Problems.TransferUnavailable(id, sender.Timeout),
+            { Value: TransferState state } => TypedResults.Accepted($"/transfers/{id}", ToResponse(state)),
+            { Value: CommandRejected { Reason: RejectionReason.CommandIdReused } rejected } => Problems.Rejected(new AccountId(request.FromAccountId), rejected),
+            { Value: CommandRejected rejected } => Problems.Invalid(rejected.Errors),
+            _ => throw new InvalidOperationException($"Unexpected answer {answer.Value?.GetType().Name} to a transfer request."),
+        };
+    }
+
+    private static async Task<Results<Ok<TransferResponse>, ProblemHttpResult>> GetTransfer(
+        string id, TransferSender sender, CancellationToken cancellationToken)
+    {
+        if (!TransferId.TryParse(id, out var transferId))
+        {
+            return Problems.Invalid("id", $"'{(id.Length <= 64 ? id : id[..64] + "…")}' is not a valid transfer id.");
+        }
+        var answer = await sender.GetAsync(transferId, cancellationToken);
+        return answer switch
+        {
+            { TimedOut: true } => Problems.TransferUnavailable(transferId, sender.Timeout),
+            { Value.Status: TransferStatus.NotRequested } => Problems.TransferNotFound(transferId),
+            _ => TypedResults.Ok(ToResponse(answer.Value!)),
+        };
+    }
+
+    private static async Task<Results<Ok<TransferListResponse>, ProblemHttpResult>> GetTransfersOfAccount(
+        string id,
+        [Description("Transfers at most, 1 to 1000 (default 100).")] string? limit,
+        TransferQueries queries, CancellationToken cancellationToken)
+    {
+        if (!QueryParameters.TryParseAccountId(id, out var accountId, out var problem)
+            || !QueryParameters.TryParse(limit, nameof(limit), AccountsEndpoints.DefaultPageSize, 1, AccountsEndpoints.MaxPageSize, out var pageSize, out problem))
+        {
+            return problem;
+        }
+        var transfers = await queries.GetTransfersOfAccountAsync(accountId.Value, (int)pageSize, cancellationToken);
+        return TypedResults.Ok(new TransferListResponse([.. transfers.Select(t => new TransferSummaryResponse(
+            t.TransferId, t.Status, t.FromAccountId, t.ToAccountId, t.Amount, t.Currency, t.Reference, t.FailureReason, t.RequestedAt, t.UpdatedAt))]));
+    }
+
+    private static TransferResponse ToResponse(TransferState state) => new(
+        state.Id.Value,
+        state.Status.ToString().ToLowerInvariant(),
+        state.From.Value,
+        state.To.Value,
+        state.Debited?.Amount ?? state.Amount,
+        state.Debited?.Currency.Code,
+        state.Reference,
+        state.FailureReason,
+        state.FailureDetail,
+        state.RequestedAt,
+        state.UpdatedAt,
+        [.. state.Steps.Select(s => new TransferStepResponse(s.Step, s.At, s.Detail))]);
+}
