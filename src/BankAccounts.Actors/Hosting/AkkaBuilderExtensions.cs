@@ -79,14 +79,7 @@ public static class AkkaBuilderExtensions
             AccountRegionName,
             entityId => AccountActor.Props(entityId, options, clock),
             new AccountMessageExtractor(options.ShardCount),
-            new ShardOptions
-            {
-                StateStoreMode = StateStoreMode.DData,
-                RememberEntities = false,
-                ShouldPassivateIdleEntities = true,
-                PassivateIdleEntityAfter = options.PassivateIdleAfter,
-                HandOffStopMessage = AccountMessages.StopAccount.Instance,
-            });
+            EntityShardOptions(options.PassivateIdleAfter, AccountMessages.StopAccount.Instance));
 
     /// <summary>Transfer process managers, sharded by transfer id; they command the account region.</summary>
     public static AkkaConfigurationBuilder WithTransferRegion(this AkkaConfigurationBuilder builder, TransfersOptions options, TimeProvider clock) =>
@@ -98,14 +91,21 @@ public static class AkkaBuilderExtensions
                 return entityId => TransferProcessActor.Props(entityId, accounts, options, clock);
             },
             new TransferMessageExtractor(options.ShardCount),
-            new ShardOptions
-            {
-                StateStoreMode = StateStoreMode.DData,
-                RememberEntities = false,
-                ShouldPassivateIdleEntities = true,
-                PassivateIdleEntityAfter = options.PassivateIdleAfter,
-                HandOffStopMessage = TransferMessages.StopTransfer.Instance,
-            });
+            EntityShardOptions(options.PassivateIdleAfter, TransferMessages.StopTransfer.Instance));
+
+    /// <summary>
+    /// Shards without remember-entities (idle entities are passivated, and nothing is restarted
+    /// by sharding itself); hand-off and passivation send <paramref name="stopMessage"/> so an
+    /// entity can finish its in-flight writes first.
+    /// </summary>
+    private static ShardOptions EntityShardOptions(TimeSpan passivateIdleAfter, object stopMessage) => new()
+    {
+        StateStoreMode = StateStoreMode.DData,
+        RememberEntities = false,
+        ShouldPassivateIdleEntities = true,
+        PassivateIdleEntityAfter = passivateIdleAfter,
+        HandOffStopMessage = stopMessage,
+    };
 
     private static string Quote(string value) =>
         "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";

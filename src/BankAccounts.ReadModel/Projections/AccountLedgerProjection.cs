@@ -20,15 +20,9 @@ public sealed class AccountLedgerProjection : IProjection
         foreach (var projected in batch)
         {
             accounts.TryGetValue(projected.AccountId.Value, out var account);
-            var applied = account?.Version ?? 0L;
-            if (projected.Version <= applied)
+            if (!StreamVersion.IsNext(projected, account?.Version ?? 0L))
             {
-                continue; // already in the read model (the offset makes this unreachable; kept as a guard)
-            }
-            if (projected.Version != applied + 1)
-            {
-                throw new ProjectionGapException(
-                    $"Account {projected.AccountId}: event version {projected.Version} arrived but the read model is at {applied}.");
+                continue;
             }
             account = Apply(db, account, projected);
             accounts[projected.AccountId.Value] = account;

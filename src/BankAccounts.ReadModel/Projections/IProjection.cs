@@ -34,3 +34,23 @@ public interface IProjection
 
 /// <summary>The feed delivered an event out of order: something upstream is wrong, so the projector stops rather than skip it.</summary>
 public sealed class ProjectionGapException(string message) : Exception(message);
+
+/// <summary>Per-stream guard of a read model row that remembers the version it has applied.</summary>
+public static class StreamVersion
+{
+    /// <summary>
+    /// True when <paramref name="version"/> is the next event of the stream; false when it is
+    /// already applied (the offset makes that unreachable; kept as a guard); throws on a gap.
+    /// </summary>
+    public static bool IsNext(ProjectedEvent projected, long applied)
+    {
+        if (projected.Version <= applied)
+        {
+            return false;
+        }
+        return projected.Version == applied + 1
+            ? true
+            : throw new ProjectionGapException(
+                $"{projected.PersistenceId}: event version {projected.Version} arrived but the read model is at {applied}.");
+    }
+}

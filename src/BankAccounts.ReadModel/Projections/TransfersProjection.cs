@@ -20,14 +20,9 @@ public sealed class TransfersProjection : IProjection
         foreach (var projected in batch)
         {
             transfers.TryGetValue(projected.TransferId.Value, out var transfer);
-            var applied = transfer?.Version ?? 0L;
-            if (projected.Version <= applied)
+            if (!StreamVersion.IsNext(projected, transfer?.Version ?? 0L))
             {
                 continue;
-            }
-            if (projected.Version != applied + 1)
-            {
-                throw new ProjectionGapException($"Transfer {projected.TransferId}: event version {projected.Version} arrived but the read model is at {applied}.");
             }
             var @event = (TransferEvent)projected.Event;
             if (@event is TransferRequested requested)
