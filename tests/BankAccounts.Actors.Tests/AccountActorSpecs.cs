@@ -1,6 +1,5 @@
 using BankAccounts.Testing;
 using Akka.Actor;
-using Akka.Cluster.Sharding;
 using BankAccounts.Domain;
 using Xunit.Abstractions;
 using static BankAccounts.Domain.AccountCommands;
@@ -175,23 +174,18 @@ public sealed class AccountActorSpecs : Akka.TestKit.Xunit2.TestKit, IAsyncLifet
     {
         var id = await OpenAccount();
         await _host.Send(new DepositMoney(id, CommandId.New(), 7m));
-        Assert.Equal(1, await EntityCount());
+        Assert.Equal(1, await _host.ActiveAccountCount());
 
         // The shard region is told to passivate the entity directly (the idle timer does the same after PassivateIdleAfter).
         var entity = await Sys.ActorSelection($"/system/sharding/account/*/{id}").ResolveOne(TimeSpan.FromSeconds(5));
         Watch(entity);
         entity.Tell(AccountMessages.StopAccount.Instance);
         ExpectTerminated(entity, TimeSpan.FromSeconds(10));
-        await AwaitAssertAsync(async () => Assert.Equal(0, await EntityCount()), TimeSpan.FromSeconds(10));
+        await AwaitAssertAsync(async () => Assert.Equal(0, await _host.ActiveAccountCount()), TimeSpan.FromSeconds(10));
 
         Assert.Equal(new CommandAccepted(3, 10m), await _host.Send(new DepositMoney(id, CommandId.New(), 3m)));
     }
 
-    private async Task<int> EntityCount()
-    {
-        var state = await _host.Region.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, TimeSpan.FromSeconds(5));
-        return state.Shards.Sum(s => s.EntityIds.Count);
-    }
 
     private async Task<AccountId> OpenAccount(decimal overdraft = 0m)
     {

@@ -177,6 +177,14 @@ public sealed class AccountsTestHost : IAsyncDisposable
         }
     }
 
+    /// <summary>How many account entities are alive (not passivated) right now.</summary>
+    public async Task<int> ActiveAccountCount()
+    {
+        var state = await Region.Ask<Akka.Cluster.Sharding.CurrentShardRegionState>(
+            Akka.Cluster.Sharding.GetShardRegionState.Instance, TimeSpan.FromSeconds(5));
+        return state.Shards.Sum(s => s.EntityIds.Count);
+    }
+
     public Task<AccountState> StateOf(AccountId id) =>
         Region.Ask<AccountState>(new AccountMessages.GetAccountState(id), TimeSpan.FromSeconds(15));
 
