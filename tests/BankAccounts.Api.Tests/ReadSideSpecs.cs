@@ -211,4 +211,23 @@ public sealed class ReadSideSpecs(ApiTestHost host) : IClassFixture<ApiTestHost>
 
         Assert.Empty((await Expect(response, HttpStatusCode.OK)).GetProperty("items").EnumerateArray());
     }
+
+    [Fact]
+    public async Task Should_write_read_model_amounts_exactly_as_the_write_side_does()
+    {
+        var id = await _api.Open(overdraftLimit: 50m);
+        await _api.Deposit(id, 100.25m);
+        await _api.Withdraw(id, 100.25m);
+        await _api.Get(id, minVersion: 3);
+
+        using var account = await _api.Http.GetAsync($"/accounts/{id}");
+        using var ledger = await _api.Http.GetAsync($"/accounts/{id}/transactions");
+        var accountJson = await account.Content.ReadAsStringAsync();
+        var ledgerJson = await ledger.Content.ReadAsStringAsync();
+
+        Assert.Contains("\"balance\":0,", accountJson);
+        Assert.Contains("\"overdraftLimit\":50,", accountJson);
+        Assert.Contains("\"amount\":-100.25,", ledgerJson);
+        Assert.DoesNotContain(".0,", accountJson + ledgerJson);
+    }
 }

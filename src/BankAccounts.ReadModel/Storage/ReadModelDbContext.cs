@@ -16,6 +16,22 @@ public sealed class ReadModelDbContext(DbContextOptions<ReadModelDbContext> opti
 
     public DbSet<SchemaInfo> SchemaInfo => Set<SchemaInfo>();
 
+    /// <summary>
+    /// SQLite has no decimal type: amounts are stored as exact text, written canonically (50, not
+    /// 50.0) so the read model answers with the same numbers as the write side.
+    /// </summary>
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        if (Database.IsSqlite())
+        {
+            configurationBuilder.Properties<decimal>().HaveConversion<CanonicalDecimalText>();
+        }
+    }
+
+    private sealed class CanonicalDecimalText() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<decimal, string>(
+        value => (value / 1.000000000000000000000000000000000m).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        text => decimal.Parse(text, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture));
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<AccountSummary>(account =>
