@@ -4,9 +4,11 @@ using Akka.Cluster.Sharding;
 using Akka.Configuration;
 using Akka.Hosting;
 using Akka.Persistence.Sql;
+using Akka.Persistence.Sql.Config;
 using Akka.Remote.Hosting;
 using BankAccounts.Actors.Persistence;
 using BankAccounts.Actors.Serialization;
+using LinqToDB;
 
 namespace BankAccounts.Actors.Hosting;
 
@@ -34,6 +36,14 @@ public static class AkkaBuilderExtensions
         if (options.Provider == StorageProvider.Sqlite)
         {
             SqliteDatabase.Prepare(options.ConnectionString);
+            // The plugin's connections get SQLite's per-connection settings (busy timeout, synchronous)
+            // through linq2db DataOptions; the connection string cannot carry them.
+            var synchronous = options.SqliteSynchronous;
+            builder.AddSetup(new DataOptionsSetup(new DataOptions()
+                .UseConnectionString(options.LinqToDbProviderName, options.ConnectionString)
+                .UseAfterConnectionOpened(
+                    connection => SqliteDatabase.Configure(connection, synchronous),
+                    (connection, cancellationToken) => SqliteDatabase.ConfigureAsync(connection, synchronous, cancellationToken))));
         }
         var connection = Quote(options.ConnectionString);
         var provider = Quote(options.LinqToDbProviderName);
@@ -50,8 +60,13 @@ public static class AkkaBuilderExtensions
               query.journal.sql { connection-string = {{connection}}, provider-name = {{provider}} }
             }
             """;
+        builder.AddHocon(ConfigurationFactory.ParseString(hocon), HoconAddMode.Prepend);
+        if (options.Provider == StorageProvider.Sqlite)
+        {
+            // Appended before akka.hocon, so it takes precedence over it.
+            builder.AddHoconFile(Path.Combine(AppContext.BaseDirectory, "config", "sqlite.hocon"), HoconAddMode.Append);
+        }
         return builder
-            .AddHocon(ConfigurationFactory.ParseString(hocon), HoconAddMode.Prepend)
             .AddHoconFile(Path.Combine(AppContext.BaseDirectory, "config", "akka.hocon"), HoconAddMode.Append)
             // Without Akka.Persistence.Sql.Hosting the plugin's own defaults must be added by hand.
             .AddHocon(SqlPersistence.DefaultConfiguration, HoconAddMode.Append);

@@ -16,6 +16,9 @@ public sealed class PersistenceOptions
     /// <summary>For SQLite a relative path is resolved against the working directory; its folder is created.</summary>
     public string ConnectionString { get; set; } = "Data Source=data/journal.db";
 
+    /// <summary>SQLite only: when commits are forced to disk (see <see cref="Persistence.SqliteSynchronous"/> for the trade-off).</summary>
+    public SqliteSynchronous SqliteSynchronous { get; set; } = SqliteSynchronous.Full;
+
     /// <summary>Name of the linq2db provider Akka.Persistence.Sql uses for <see cref="Provider"/>.</summary>
     public string LinqToDbProviderName => Provider switch
     {

@@ -1,10 +1,19 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 
 namespace BankAccounts.Actors.Persistence;
 
-/// <summary>Prepares an SQLite database file before anything writes to it.</summary>
+/// <summary>Prepares an SQLite database file before anything writes to it, and every connection to it.</summary>
 public static class SqliteDatabase
 {
+    /// <summary>
+    /// How long a connection waits inside SQLite for another connection's write to finish. Without
+    /// it Microsoft.Data.Sqlite retries a busy database with a blocking <c>Thread.Sleep(150)</c>, so
+    /// two writers meeting (journal and snapshot store, two projectors) cost 150 ms each time.
+    /// </summary>
+    public const int BusyTimeoutMilliseconds = 10_000;
+
     /// <summary>
     /// Creates the folder and switches the file to write-ahead logging, so readers (queries,
     /// projectors) never block the journal's writers. WAL is a property of the file and sticks.
@@ -27,4 +36,78 @@ public static class SqliteDatabase
         command.CommandText = "PRAGMA journal_mode=WAL;";
         command.ExecuteNonQuery();
     }
+
+    /// <summary>
+    /// The per-connection settings (SQLite keeps them per connection, not in the file), run once on
+    /// every physical connection right after it opens.
+    /// </summary>
+    public static string ConnectionPragmas(SqliteSynchronous synchronous) =>
+        $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = {synchronous.ToString().ToUpperInvariant()};";
+
+    // Pooled connections keep their settings: remember the native handles already configured.
+    private static readonly ConditionalWeakTable<object, object> Configured = [];
+
+    public static void Configure(DbConnection connection, SqliteSynchronous synchronous)
+    {
+        if (connection is SqliteConnection { Handle: { } handle } && Configured.TryGetValue(handle, out _))
+        {
+            return;
+        }
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = ConnectionPragmas(synchronous);
+            command.ExecuteNonQuery();
+        }
+        Remember(connection);
+    }
+
+    /// <summary>
+    /// Also yields: Microsoft.Data.Sqlite's async methods run synchronously, so without a yield a
+    /// whole journal write (open, insert, commit) runs inline on Akka.Persistence.Sql's write
+    /// stream, which then never sees two writes queued together and commits every event in a
+    /// transaction of its own. Yielding hands the write to the thread pool; the writes that arrive
+    /// meanwhile are batched into the next transaction (measured: ~1 event per transaction
+    /// before, dozens under load after).
+    /// </summary>
+    public static async Task ConfigureAsync(DbConnection connection, SqliteSynchronous synchronous, CancellationToken cancellationToken = default)
+    {
+        await Task.Yield();
+        if (connection is SqliteConnection { Handle: { } handle } && Configured.TryGetValue(handle, out _))
+        {
+            return;
+        }
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = ConnectionPragmas(synchronous);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        Remember(connection);
+    }
+
+    private static void Remember(DbConnection connection)
+    {
+        if (connection is SqliteConnection { Handle: { } handle })
+        {
+            Configured.AddOrUpdate(handle, handle);
+        }
+    }
+}
+
+/// <summary>
+/// When SQLite forces a commit to the disk (<c>PRAGMA synchronous</c>), in WAL mode.
+/// </summary>
+public enum SqliteSynchronous
+{
+    /// <summary>
+    /// Every commit is fsync'ed before it returns: an acknowledged command survives a power loss or
+    /// an OS crash. (The journal commits a batch of events at a time, so the fsync is shared.)
+    /// </summary>
+    Full = 0,
+
+    /// <summary>
+    /// Commits reach the OS (they survive a crash of the process) but are fsync'ed only at
+    /// checkpoints: a power loss or OS crash can lose the last acknowledged commits, never corrupt
+    /// the file.
+    /// </summary>
+    Normal = 1,
 }

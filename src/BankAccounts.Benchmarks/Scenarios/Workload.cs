@@ -1,0 +1,33 @@
+using BankAccounts.Benchmarks.Infrastructure;
+using BankAccounts.Benchmarks.Measurement;
+using BankAccounts.Domain;
+using static BankAccounts.Domain.AccountCommands;
+
+namespace BankAccounts.Benchmarks.Scenarios;
+
+/// <summary>The commands the scenarios send, through the shard region.</summary>
+internal static class Workload
+{
+    public const string Currency = "EUR";
+    public const decimal DepositAmount = 10.00m;
+
+    public static async Task<AccountId[]> OpenAccountsAsync(WriteSideHost host, int count, int concurrency)
+    {
+        var ids = Enumerable.Range(0, count).Select(_ => AccountId.New()).ToArray();
+        var result = await LoadDriver.ClosedLoopAsync(count, concurrency, async i =>
+            await host.SendAsync(new OpenAccount(ids[i], CommandId.New(), $"bench-owner-{i}", Currency)) is CommandAccepted);
+        EnsureNoErrors(result, "opening accounts");
+        return ids;
+    }
+
+    public static async Task<bool> DepositAsync(WriteSideHost host, AccountId account) =>
+        await host.SendAsync(new DepositMoney(account, CommandId.New(), DepositAmount, Currency)) is CommandAccepted;
+
+    public static void EnsureNoErrors(LoadResult result, string what)
+    {
+        if (result.Errors > 0)
+        {
+            throw new InvalidOperationException($"{result.Errors} of {result.Operations} operations failed while {what}.");
+        }
+    }
+}
