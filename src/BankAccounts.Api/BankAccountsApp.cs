@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Akka.Hosting;
 using BankAccounts.Actors.Hosting;
 using BankAccounts.Api.Endpoints;
+using BankAccounts.Api.Health;
 using BankAccounts.Api.Http;
 using BankAccounts.ReadModel;
 using BankAccounts.ReadModel.Queries;
@@ -38,6 +39,7 @@ public static class BankAccountsApp
         services.AddSingleton<AccountQueries>();
         services.AddSingleton<AccountEventStream>();
         services.AddSingleton<AccountCommandSender>();
+        services.AddBankAccountsHealthChecks();
         services.AddSingleton<TransferSender>();
         services.AddSingleton<TransferQueries>();
         services.AddAkka(BankAccountsOptions.ActorSystemName, (akka, _) => akka
@@ -87,6 +89,8 @@ public static class BankAccountsApp
         app.MapAccountsApi();
         app.MapTransfersApi();
         app.MapAdminApi();
+        app.MapClusterApi();
+        app.MapHealthApi();
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using BankAccounts.Actors;
 using BankAccounts.ReadModel.Projections;
@@ -24,15 +25,30 @@ public static class ReadModelHosting
         return services;
     }
 
-    /// <summary>Starts the projectors inside the actor system (requires <see cref="AddReadModel"/>).</summary>
+    /// <summary>
+    /// Creates the read model schema (on every node: every node serves queries) and starts the projectors
+    /// and the stalled-transfer sweeper as cluster singletons: exactly one of each in the cluster, on the
+    /// oldest node, moved to the next oldest when that node leaves or is downed. A single node is a
+    /// cluster of one, so it runs them itself. Requires <see cref="AddReadModel"/> and clustering.
+    /// </summary>
     public static AkkaConfigurationBuilder WithReadModelProjections(this AkkaConfigurationBuilder builder, ReadModelOptions options) =>
-        builder.WithActors((system, registry, resolver) =>
-        {
-            ReadModelDatabase.EnsureCreatedAsync(options).GetAwaiter().GetResult();
-            var factory = resolver.GetService<IDbContextFactory<ReadModelDbContext>>();
-            var supervisor = system.ActorOf(ProjectionSupervisor.Props(factory, options), "projections");
-            registry.Register<ProjectionSupervisor>(supervisor);
-            var transfers = registry.Get<TransferProcessActor>();
-            system.ActorOf(StalledTransferSweeper.Props(factory, transfers, options.StalledTransferAfter), "stalled-transfer-sweeper");
-        });
+        builder
+            .WithCustomSerializer(ProjectionMessagesSerializer.Name, ProjectionMessagesSerializer.BoundTypes, system => new ProjectionMessagesSerializer(system))
+            .WithActors((_, _, _) => ReadModelDatabase.EnsureCreatedAsync(options).GetAwaiter().GetResult())
+            .WithSingleton<ProjectionSupervisor>(
+                ProjectionsSingletonName,
+                (_, _, resolver) => ProjectionSupervisor.Props(resolver.GetService<IDbContextFactory<ReadModelDbContext>>(), options),
+                new ClusterSingletonOptions { TerminationMessage = ProjectionSupervisor.StopProjections.Instance },
+                createProxyToo: true)
+            .WithSingleton<StalledTransferSweeper>(
+                SweeperSingletonName,
+                (_, registry, resolver) => StalledTransferSweeper.Props(
+                    resolver.GetService<IDbContextFactory<ReadModelDbContext>>(), registry.Get<TransferProcessActor>(), options.StalledTransferAfter),
+                new ClusterSingletonOptions(),
+                createProxyToo: false);
+
+    /// <summary>Name of the projectors' singleton (its manager is <c>/user/projections</c>).</summary>
+    public const string ProjectionsSingletonName = "projections";
+
+    public const string SweeperSingletonName = "stalled-transfer-sweeper";
 }

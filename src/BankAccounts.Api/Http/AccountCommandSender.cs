@@ -24,18 +24,31 @@ internal sealed class AccountCommandSender(IRequiredActor<AccountActor> region, 
         await ShardAsk.AskAsync<T>(await region.GetAsync(cancellationToken), message, Timeout, cancellationToken);
 }
 
-/// <summary>An ask to a shard region whose timeout is an answer, not an exception.</summary>
+/// <summary>
+/// An ask to a shard region whose timeout is an answer, not an exception. Sharding delivers at most once:
+/// a message the region buffered for a shard that is being handed over (a rebalance, a node leaving) can
+/// be dropped. So an unanswered ask is repeated every <see cref="RepeatAfter"/> until the timeout; every
+/// message carries its command or transfer id, and the entity answers a repeat with the original outcome
+/// without applying it again.
+/// </summary>
 internal static class ShardAsk
 {
+    public static readonly TimeSpan RepeatAfter = TimeSpan.FromSeconds(3);
+
     public static async Task<AccountAnswer<T>> AskAsync<T>(IActorRef region, object message, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        try
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        while (timeout - System.Diagnostics.Stopwatch.GetElapsedTime(started) is var remaining && remaining > TimeSpan.Zero)
         {
-            return new(await region.Ask<T>(message, timeout, cancellationToken), false);
+            try
+            {
+                return new(await region.Ask<T>(message, remaining < RepeatAfter ? remaining : RepeatAfter, cancellationToken), false);
+            }
+            catch (AskTimeoutException)
+            {
+                // Not answered (yet): send it again while time remains.
+            }
         }
-        catch (AskTimeoutException)
-        {
-            return new(default, true);
-        }
+        return new(default, true);
     }
 }

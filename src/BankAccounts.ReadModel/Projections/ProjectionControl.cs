@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BankAccounts.ReadModel.Projections;
 
+/// <summary>Talks to the projectors through the singleton proxy, so it works on every node of the cluster.</summary>
 internal sealed class ProjectionControl(ActorRegistry registry, IDbContextFactory<ReadModelDbContext> dbFactory) : IProjectionControl
 {
     private static readonly TimeSpan RebuildTimeout = TimeSpan.FromMinutes(2);
@@ -16,7 +17,7 @@ internal sealed class ProjectionControl(ActorRegistry registry, IDbContextFactor
             throw new ArgumentException($"Unknown projection '{projection}'.", nameof(projection));
         }
         var supervisor = await registry.GetAsync<ProjectionSupervisor>(cancellationToken);
-        await supervisor.Ask<Akka.Done>(new ProjectionSupervisor.Rebuild(projection), RebuildTimeout, cancellationToken);
+        await supervisor.Ask<Status.Success>(new ProjectionSupervisor.Rebuild(projection), RebuildTimeout, cancellationToken);
     }
 
     public async Task<IReadOnlyDictionary<string, long>> OffsetsAsync(CancellationToken cancellationToken = default)

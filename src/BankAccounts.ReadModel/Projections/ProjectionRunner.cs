@@ -22,6 +22,7 @@ internal sealed class ProjectionRunner : ReceiveActor
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private UniqueKillSwitch? _killSwitch;
     private Task<Done>? _completion;
+    private Task _lastWrite = Task.CompletedTask;
 
     public ProjectionRunner(IProjection projection, ProjectionWriter writer, ReadModelOptions options)
     {
@@ -36,7 +37,12 @@ internal sealed class ProjectionRunner : ReceiveActor
             await _writer.ResetAsync(_projection);
             _log.Info("Projection {0} reset; rebuilding from offset 0.", _projection.Name);
             StartStream();
-            replyTo.Tell(Done.Instance);
+            replyTo.Tell(new Status.Success(Done.Instance));
+        });
+        ReceiveAsync<StopAfterInFlightWrite>(async _ =>
+        {
+            await StopStreamAsync();
+            Context.Stop(Self);
         });
     }
 
@@ -64,7 +70,9 @@ internal sealed class ProjectionRunner : ReceiveActor
                     var events = batch.ToList();
                     try
                     {
-                        await _writer.WriteAsync(_projection, events);
+                        var write = _writer.WriteAsync(_projection, events);
+                        Volatile.Write(ref _lastWrite, write);
+                        await write;
                         return events.Count;
                     }
                     catch (Exception e)
@@ -81,6 +89,7 @@ internal sealed class ProjectionRunner : ReceiveActor
             .Run(Context.Materializer());
     }
 
+    /// <summary>Stops the stream and waits for the batch it was writing, so no write of this runner outlives it.</summary>
     private async Task StopStreamAsync()
     {
         _killSwitch?.Shutdown();
@@ -88,6 +97,20 @@ internal sealed class ProjectionRunner : ReceiveActor
         {
             await _completion;
         }
+        try
+        {
+            await Volatile.Read(ref _lastWrite);
+        }
+        catch (Exception)
+        {
+            // Already logged by the stream; the stored offset is what the next start resumes from.
+        }
+    }
+
+    /// <summary>Finish the batch being written, then stop (singleton hand-over).</summary>
+    public sealed record StopAfterInFlightWrite
+    {
+        public static readonly StopAfterInFlightWrite Instance = new();
     }
 
     private static ProjectedEvent ToProjectedEvent(EventEnvelope envelope) =>

@@ -81,6 +81,9 @@ public sealed class ReadModelDbContext(DbContextOptions<ReadModelDbContext> opti
             offset.ToTable("projection_offsets");
             offset.HasKey(o => o.Projection);
             offset.Property(o => o.Projection).HasMaxLength(64);
+            // A write whose offset moved under it (another projector instance, e.g. during a singleton
+            // hand-over or after a partition) fails and is retried from the stored offset: never applied twice.
+            offset.Property(o => o.Offset).IsConcurrencyToken();
         });
     }
 }

@@ -1,0 +1,82 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Sharding;
+using Akka.Hosting;
+using BankAccounts.Actors;
+using BankAccounts.ReadModel;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace BankAccounts.Api.Endpoints;
+
+/// <summary>This node's member status, the cluster as it sees it, what it hosts (shards, singletons).</summary>
+public sealed record ClusterMemberResponse(string Address, string Status, bool Reachable, IReadOnlyList<string> Roles);
+
+/// <param name="Self">This node's Akka address.</param>
+/// <param name="Leader">The member that moves others' statuses (joining → up, leaving → removed).</param>
+/// <param name="ProjectionsHere">Whether the projectors' singleton runs on this node.</param>
+public sealed record ClusterStatusResponse(
+    string Self, string Status, string? Leader, bool ProjectionsHere, IReadOnlyList<ClusterMemberResponse> Members);
+
+public sealed record ShardResponse(string ShardId, IReadOnlyList<string> EntityIds);
+
+/// <summary>The account shards (and their active accounts) hosted by this node.</summary>
+public sealed record ShardsResponse(string Self, string Region, IReadOnlyList<ShardResponse> Shards);
+
+/// <summary><c>/cluster</c>: operating a multi-node deployment (read-only).</summary>
+public static class ClusterEndpoints
+{
+    private static readonly TimeSpan LocalAskTimeout = TimeSpan.FromSeconds(5);
+
+    public static IEndpointRouteBuilder MapClusterApi(this IEndpointRouteBuilder routes)
+    {
+        var cluster = routes.MapGroup("/cluster").WithTags("Cluster");
+
+        cluster.MapGet("", GetClusterStatus)
+            .WithName("GetClusterStatus")
+            .WithSummary("Cluster membership as this node sees it")
+            .WithDescription("This node's address and status, the leader, every member with its status and reachability, and whether the projectors' singleton runs here.");
+
+        cluster.MapGet("/shards", GetLocalShards)
+            .WithName("GetLocalShards")
+            .WithSummary("Account shards hosted by this node")
+            .WithDescription("The shards of the account region that live on this node, with the accounts currently active in them.");
+
+        return routes;
+    }
+
+    private static async Task<Ok<ClusterStatusResponse>> GetClusterStatus(ActorSystem system, CancellationToken cancellationToken)
+    {
+        var cluster = Cluster.Get(system);
+        var state = cluster.State;
+        var members = state.Members
+            .Select(m => new ClusterMemberResponse(m.Address.ToString(), m.Status.ToString(), !state.Unreachable.Contains(m), [.. m.Roles]))
+            .ToList();
+        return TypedResults.Ok(new ClusterStatusResponse(
+            cluster.SelfAddress.ToString(), cluster.SelfMember.Status.ToString(), state.Leader?.ToString(),
+            await RunsLocallyAsync(system, $"/user/{ReadModelHosting.ProjectionsSingletonName}/{ReadModelHosting.ProjectionsSingletonName}", cancellationToken),
+            members));
+    }
+
+    private static async Task<Ok<ShardsResponse>> GetLocalShards(ActorSystem system, IRequiredActor<AccountActor> region, CancellationToken cancellationToken)
+    {
+        var accounts = await region.GetAsync(cancellationToken);
+        var state = await accounts.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, LocalAskTimeout, cancellationToken);
+        return TypedResults.Ok(new ShardsResponse(
+            Cluster.Get(system).SelfAddress.ToString(),
+            Actors.Hosting.AkkaBuilderExtensions.AccountRegionName,
+            [.. state.Shards.OrderBy(s => s.ShardId, StringComparer.Ordinal).Select(s => new ShardResponse(s.ShardId, [.. s.EntityIds.Order(StringComparer.Ordinal)]))]));
+    }
+
+    private static async Task<bool> RunsLocallyAsync(ActorSystem system, string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await system.ActorSelection(path).ResolveOne(LocalAskTimeout, cancellationToken);
+            return true;
+        }
+        catch (ActorNotFoundException)
+        {
+            return false;
+        }
+    }
+}
