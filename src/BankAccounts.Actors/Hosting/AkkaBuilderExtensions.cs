@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster.Hosting;
+using Akka.Cluster.Hosting.SBR;
 using Akka.Cluster.Sharding;
 using Akka.Configuration;
 using Akka.Hosting;
@@ -72,12 +73,25 @@ public static class AkkaBuilderExtensions
             .AddHocon(SqlPersistence.DefaultConfiguration, HoconAddMode.Append);
     }
 
-    /// <summary>Remoting and cluster membership; with no seed nodes the node joins itself.</summary>
+    /// <summary>
+    /// Remoting, cluster membership and the split brain resolver; with no seed nodes the node joins itself.
+    /// Leaving is graceful: Akka.Hosting runs CoordinatedShutdown when the host stops (SIGTERM), which hands
+    /// this node's shards and singletons over before the actor system terminates.
+    /// </summary>
     public static AkkaConfigurationBuilder WithBankAccountsCluster(this AkkaConfigurationBuilder builder, ClusterNodeOptions options)
     {
         builder
             .WithRemoting(new RemoteOptions { HostName = options.Hostname, Port = options.Port, PublicHostName = options.PublicHostname })
-            .WithClustering(new ClusterOptions { SeedNodes = options.SeedNodes });
+            .WithClustering(new ClusterOptions
+            {
+                SeedNodes = options.SeedNodes,
+                SplitBrainResolver = options.SplitBrainResolver switch
+                {
+                    SplitBrainStrategy.KeepMajority => new KeepMajorityOption(),
+                    SplitBrainStrategy.KeepOldest => new KeepOldestOption { DownIfAlone = true },
+                    _ => throw new ArgumentOutOfRangeException(nameof(options), options.SplitBrainResolver, "Unknown split brain resolver strategy."),
+                },
+            });
         if (options.SeedNodes.Length == 0)
         {
             builder.AddStartup((system, _) =>
