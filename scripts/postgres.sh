@@ -47,12 +47,20 @@ as_root() {
 ensure_installed() {
   if bin_dir="$(find_bin_dir)"; then return 0; fi
   command -v apt-get >/dev/null 2>&1 || die "PostgreSQL is not installed and apt-get is not available: install PostgreSQL 15+ first."
-  log "PostgreSQL not found: installing it with apt-get (the system service is not used)."
+  log "PostgreSQL not found: installing it with apt-get (the system service is not started)."
   export DEBIAN_FRONTEND=noninteractive
-  if ! as_root apt-get install -y --no-install-recommends postgresql >&2; then
-    as_root apt-get update >&2
-    as_root apt-get install -y --no-install-recommends postgresql >&2
+  # Keep the package's own service from starting (we only want the binaries): a temporary
+  # policy-rc.d answering "not allowed", unless the machine already has one.
+  local policy=/usr/sbin/policy-rc.d guarded=""
+  if [[ ! -e "$policy" ]]; then
+    as_root sh -c "printf '#!/bin/sh\nexit 101\n' > $policy && chmod 755 $policy" && guarded=1
   fi
+  local status=0
+  if ! as_root apt-get install -y --no-install-recommends postgresql >&2; then
+    as_root apt-get update >&2 && as_root apt-get install -y --no-install-recommends postgresql >&2 || status=$?
+  fi
+  if [[ -n "$guarded" ]]; then as_root rm -f "$policy"; fi
+  ((status == 0)) || die "apt-get install postgresql failed ($status)."
   bin_dir="$(find_bin_dir)" || die "PostgreSQL was installed but initdb was not found."
 }
 

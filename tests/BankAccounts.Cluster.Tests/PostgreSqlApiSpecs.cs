@@ -1,0 +1,115 @@
+using System.Net;
+using BankAccounts.Api;
+using BankAccounts.Cluster.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace BankAccounts.Cluster.Tests;
+
+/// <summary>The single-node behaviours, with journal, snapshots and read model on PostgreSQL instead of SQLite.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class PostgreSqlApiSpecs(ClusterEnvironment environment)
+{
+    [Fact]
+    public async Task Should_serve_the_API_from_PostgreSQL_and_recover_from_its_snapshots_after_a_restart()
+    {
+        // Journal, snapshots and read model share one database here: the read model only ever touches its own tables.
+        var database = await environment.Postgres.CreateDatabaseAsync("single");
+        string id;
+        await using (var app = await InProcessApp.StartAsync(database))
+        {
+            id = await BankApi.OpenAccountAsync(app.Http, "Ada");
+            foreach (var (amount, i) in new[] { 100m, 20.5m, 0.25m }.Select((a, i) => (a, i)))
+            {
+                using var deposit = await BankApi.DepositAsync(app.Http, id, amount, $"deposit-{i}");
+                await BankApi.ExpectAsync(deposit, HttpStatusCode.OK);
+            }
+            using var withdrawal = await app.Http.PostAsync($"/accounts/{id}/withdrawals", BankApi.Json("""{ "amount": 20.75 }"""));
+            Assert.Equal(100m, (await BankApi.ExpectAsync(withdrawal, HttpStatusCode.OK)).GetProperty("balance").GetDecimal());
+
+            Assert.Equal((100m, 5L), await BankApi.ReadModelAccountAsync(app.Http, id, 5));
+            using var transactions = await app.Http.GetAsync($"/accounts/{id}/transactions");
+            Assert.Equal(5, (await BankApi.ExpectAsync(transactions, HttpStatusCode.OK)).GetProperty("items").GetArrayLength());
+            Assert.Equal(["deposit-0", "deposit-1", "deposit-2"], (await BankApi.StoredDepositsAsync(app.Http, id)).Select(d => d.Reference));
+            using var ready = await app.Http.GetAsync("/health/ready");
+            var checks = (await BankApi.ExpectAsync(ready, HttpStatusCode.OK)).GetProperty("checks");
+            Assert.Equal("PostgreSql answers.", checks.GetProperty("journal-database").GetProperty("description").GetString());
+        }
+
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            await connection.OpenAsync();
+            // Tags are written in Csv mode (what the projectors' EventsByTag read), and a snapshot was taken at 3 events.
+            Assert.Equal(5L, await ScalarAsync(connection, $"SELECT COUNT(*) FROM journal WHERE persistence_id = 'account-{id}' AND tags LIKE '%;account;%'"));
+            Assert.True(await ScalarAsync(connection, $"SELECT COUNT(*) FROM snapshot WHERE persistence_id = 'account-{id}'") >= 1);
+            // An outdated read model schema is dropped and rebuilt from the journal at the next start; the journal stays.
+            await ScalarAsync(connection, "UPDATE schema_info SET \"Version\" = \"Version\" - 100 RETURNING 0");
+        }
+
+        await using (var app = await InProcessApp.StartAsync(database))
+        {
+            Assert.Equal((100m, 5L), await BankApi.ReadModelAccountAsync(app.Http, id, 5));
+            using var deposit = await BankApi.DepositAsync(app.Http, id, 1m, "after-restart");
+            var body = await BankApi.ExpectAsync(deposit, HttpStatusCode.OK);
+            Assert.Equal((101m, 6L), (body.GetProperty("balance").GetDecimal(), body.GetProperty("version").GetInt64()));
+            // The same idempotency key after the restart: the original answer, nothing applied twice.
+            using var retry = await BankApi.DepositAsync(app.Http, id, 100m, "deposit-0");
+            Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+            Assert.Equal((101m, 6L), await BankApi.ReadModelAccountAsync(app.Http, id, 6));
+        }
+
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            await connection.OpenAsync();
+            Assert.Equal(BankAccounts.ReadModel.Storage.ReadModelDatabase.SchemaVersion, await ScalarAsync(connection, "SELECT MAX(\"Version\") FROM schema_info"));
+            Assert.Equal(6L, await ScalarAsync(connection, $"SELECT COUNT(*) FROM journal WHERE persistence_id = 'account-{id}'"));
+        }
+    }
+
+    private static async Task<long> ScalarAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The real application in this process on Kestrel at a free loopback port (as the API tests run it), on PostgreSQL.</summary>
+    private sealed class InProcessApp : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+
+        private InProcessApp(WebApplication app, HttpClient http)
+        {
+            _app = app;
+            Http = http;
+        }
+
+        public HttpClient Http { get; }
+
+        public static async Task<InProcessApp> StartAsync(string connectionString)
+        {
+            var app = BankAccountsApp.Build([
+                "--urls=http://127.0.0.1:0",
+                "--BankAccounts:Journal:Provider=PostgreSql",
+                $"--BankAccounts:Journal:ConnectionString={connectionString}",
+                "--BankAccounts:ReadModel:Provider=PostgreSql",
+                $"--BankAccounts:ReadModel:ConnectionString={connectionString}",
+                "--BankAccounts:Accounts:SnapshotEvery=3",
+                "--Logging:LogLevel:Default=Warning",
+            ]);
+            await app.StartAsync();
+            var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+            return new InProcessApp(app, new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) });
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Http.Dispose();
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+}
