@@ -61,17 +61,8 @@ public static class SqliteDatabase
         Remember(connection);
     }
 
-    /// <summary>
-    /// Also yields: Microsoft.Data.Sqlite's async methods run synchronously, so without a yield a
-    /// whole journal write (open, insert, commit) runs inline on Akka.Persistence.Sql's write
-    /// stream, which then never sees two writes queued together and commits every event in a
-    /// transaction of its own. Yielding hands the write to the thread pool; the writes that arrive
-    /// meanwhile are batched into the next transaction (measured: ~1 event per transaction
-    /// before, dozens under load after).
-    /// </summary>
     public static async Task ConfigureAsync(DbConnection connection, SqliteSynchronous synchronous, CancellationToken cancellationToken = default)
     {
-        await Task.Yield();
         if (connection is SqliteConnection { Handle: { } handle } && Configured.TryGetValue(handle, out _))
         {
             return;

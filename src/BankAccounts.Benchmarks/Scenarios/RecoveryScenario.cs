@@ -46,6 +46,7 @@ internal sealed class RecoveryScenario : IScenario
 
         var single = new List<double>();
         var snapshotted = new List<double>();
+        var empty = new List<double>();
         var coldWarmShards = new List<double>();
         var coldWithAllocation = new List<double>();
         for (var repetition = 0; repetition < Repetitions; repetition++)
@@ -61,6 +62,7 @@ internal sealed class RecoveryScenario : IScenario
                 coldWarmShards.Add(await ActivateAllAsync(host, cold));
                 single.Add(await ActivateAsync(host, noSnapshot, events));
                 snapshotted.Add(await ActivateAsync(host, withSnapshot, events));
+                empty.Add(await ActivateAsync(host, AccountId.New(), 0));
             }
             context.Log($"recovery #{repetition + 1}: {events:N0} events {single[^1]:0.0} ms, with snapshot {snapshotted[^1]:0.00} ms, " +
                 $"{cold.Length:N0} cold accounts {coldWarmShards[^1]:0} ms ({coldWithAllocation[^1]:0} ms right after start)");
@@ -73,10 +75,10 @@ internal sealed class RecoveryScenario : IScenario
         report.Add(new ResultRow(Name, $"activate 1 account of {events:N0} events, no snapshot", replay, "ms", "≤ 200 ms", replay <= 200,
             $"median {Median(single):0.0} ms of {Repetitions}"));
         report.Add(new ResultRow(Name, $"activate 1 account of {events:N0} events, snapshot", fromSnapshot, "ms", "≤ 5 ms", fromSnapshot <= 5,
-            $"median {Median(snapshotted):0.00} ms of {Repetitions}"));
+            $"median {Median(snapshotted):0.00} ms of {Repetitions}; an account with no events at all: {Median(empty):0.00} ms"));
         report.Add(new ResultRow(Name, $"activate {cold.Length:N0} cold accounts at once", coldAll, "ms", "≤ 1,000 ms", coldAll <= 1000,
             $"median {Median(coldWarmShards):0} ms; {coldWithAllocation.Min():0} ms incl. shard allocation after start"));
-        report.Detail("recovery", new { events, single, snapshotted, coldWarmShards, coldWithAllocation, coldAccounts = cold.Length });
+        report.Detail("recovery", new { events, single, snapshotted, empty, coldWarmShards, coldWithAllocation, coldAccounts = cold.Length });
     }
 
     private static async Task WriteHistoryAsync(WriteSideHost host, AccountId account, int events)

@@ -38,7 +38,7 @@ public sealed class ProjectionWriter(IDbContextFactory<ReadModelDbContext> dbFac
         await projection.ApplyAsync(db, fresh, cancellationToken);
         offset.Offset = fresh[^1].Offset;
         offset.UpdatedAt = DateTimeOffset.UtcNow;
-        await db.SaveChangesAsync(cancellationToken);
+        await SqliteBatchSave.SaveChangesAsync(db, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

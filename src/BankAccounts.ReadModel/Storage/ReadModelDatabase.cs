@@ -19,7 +19,8 @@ public static class ReadModelDatabase
         switch (options.Provider)
         {
             case StorageProvider.Sqlite:
-                builder.UseSqlite(options.ConnectionString);
+                // Busy timeout: the projectors write the same file; without it a meeting costs a 150 ms sleep.
+                builder.UseSqlite(options.ConnectionString).AddInterceptors(SqliteConnectionSettings.ReadModel);
                 break;
             case StorageProvider.PostgreSql:
                 builder.UseNpgsql(options.ConnectionString);

@@ -12,8 +12,11 @@ public sealed class ReadModelOptions
     /// <summary>Events applied per database transaction at most.</summary>
     public int BatchSize { get; set; } = 500;
 
-    /// <summary>How long a batch may wait to fill up before it is written anyway.</summary>
-    public TimeSpan BatchWindow { get; set; } = TimeSpan.FromMilliseconds(20);
+    /// <summary>
+    /// How long a batch may wait to fill up before it is written anyway. Events arrive in chunks (one
+    /// journal poll each), so a short window loses little batching and adds little lag.
+    /// </summary>
+    public TimeSpan BatchWindow { get; set; } = TimeSpan.FromMilliseconds(5);
 
     /// <summary>Back-off bounds when a database write fails (the projector retries forever, never skips).</summary>
     public TimeSpan MinRetryBackoff { get; set; } = TimeSpan.FromMilliseconds(200);
