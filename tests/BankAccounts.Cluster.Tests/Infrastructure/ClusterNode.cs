@@ -7,6 +7,7 @@ namespace BankAccounts.Cluster.Tests.Infrastructure;
 /// <summary>One API host as a separate OS process (<c>dotnet BankAccounts.Api.dll</c>), configured like a compose service.</summary>
 public sealed class ClusterNode : IDisposable
 {
+    private static readonly HashSet<ClusterNode> Alive = [];
     private readonly string _dll;
     private readonly IReadOnlyDictionary<string, string> _settings;
     private Process? _process;
@@ -21,7 +22,24 @@ public sealed class ClusterNode : IDisposable
         _settings = settings;
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}"), Timeout = TimeSpan.FromSeconds(30) };
         Directory.CreateDirectory(folder);
+        lock (Alive)
+        {
+            Alive.Add(this);
+        }
     }
+
+    static ClusterNode() =>
+        // A test run that ends without disposing its clusters (aborted, crashed) must not leave nodes running.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            lock (Alive)
+            {
+                foreach (var node in Alive)
+                {
+                    node.Kill();
+                }
+            }
+        };
 
     public int Index { get; }
 
@@ -153,6 +171,10 @@ public sealed class ClusterNode : IDisposable
 
     public void Dispose()
     {
+        lock (Alive)
+        {
+            Alive.Remove(this);
+        }
         Kill();
         _process?.Dispose();
         Http.Dispose();
