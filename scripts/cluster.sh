@@ -43,6 +43,13 @@ node_pid() {
   echo "$pid"
 }
 
+# Whether the process in node N's pid file is alive (it may still be the shell about to exec dotnet).
+pid_alive() {
+  local file
+  file="$(pid_file "$1")"
+  [[ -f "$file" ]] && kill -0 "$(cat "$file")" 2>/dev/null
+}
+
 is_ready() {
   local url="http://127.0.0.1:$(http_port "$1")/health/ready"
   if command -v curl >/dev/null 2>&1; then
@@ -85,7 +92,7 @@ start_node() {
 wait_ready_one() {
   local n="$1" deadline=$((SECONDS + ready_timeout))
   until is_ready "$n"; do
-    node_pid "$n" >/dev/null || die "node$n exited; see $state/node$n.log"
+    pid_alive "$n" || die "node$n exited; see $state/node$n.log"
     ((SECONDS < deadline)) || die "node$n not ready after ${ready_timeout}s; see $state/node$n.log"
     sleep 0.5
   done
