@@ -2,9 +2,14 @@ using System.Diagnostics;
 
 namespace BankAccounts.Benchmarks;
 
-/// <summary>Finds a PostgreSQL server through the repository's own <c>scripts/postgres.sh</c>, when it has one.</summary>
+/// <summary>
+/// Starts a throwaway PostgreSQL server through the repository's own <c>scripts/postgres.sh</c>, on a
+/// port of its own (<see cref="Port"/>, or <c>BANK_PG_PORT</c>), so tests stopping theirs do not hit it.
+/// </summary>
 internal static class PostgresServer
 {
+    public const string Port = "55433";
+
     public static string? TryStartFromRepositoryScript()
     {
         var root = RepositoryRoot();
@@ -14,7 +19,7 @@ internal static class PostgresServer
             return null;
         }
         Run(script, "start");
-        var url = Run(script, "url").Trim();
+        var url = Run(script, "url", "postgres").Trim();
         return url.Length == 0 ? null : url;
     }
 
@@ -30,18 +35,19 @@ internal static class PostgresServer
         return null;
     }
 
-    private static string Run(string script, string argument)
+    private static string Run(string script, params string[] arguments)
     {
-        using var process = Process.Start(new ProcessStartInfo("bash", [script, argument])
+        var start = new ProcessStartInfo("bash", [script, .. arguments]) { RedirectStandardOutput = true, UseShellExecute = false };
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("BANK_PG_PORT")))
         {
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        }) ?? throw new InvalidOperationException($"Could not run {script}.");
+            start.Environment["BANK_PG_PORT"] = Port;
+        }
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not run {script}.");
         var output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"{script} {argument} exited with {process.ExitCode}.");
+            throw new InvalidOperationException($"{script} {string.Join(' ', arguments)} exited with {process.ExitCode}.");
         }
         return output;
     }

@@ -104,7 +104,8 @@ internal sealed record MachineInfo(int Cores, string Cpu, string Memory, string 
         var pretty = File.Exists("/etc/os-release")
             ? File.ReadLines("/etc/os-release").FirstOrDefault(l => l.StartsWith("PRETTY_NAME=", StringComparison.Ordinal))?["PRETTY_NAME=".Length..].Trim('"')
             : null;
-        return pretty is null ? RuntimeInformation.OSDescription : $"{pretty} ({RuntimeInformation.OSDescription})";
+        var kernel = File.Exists("/proc/sys/kernel/osrelease") ? $"Linux {File.ReadAllText("/proc/sys/kernel/osrelease").Trim()}" : RuntimeInformation.OSDescription;
+        return pretty is null ? kernel : $"{pretty}, {kernel}";
     }
 
     private static string? ProcField(string path, string field) => File.Exists(path)
