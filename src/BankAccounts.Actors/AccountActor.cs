@@ -23,6 +23,7 @@ public sealed class AccountActor : ReceivePersistentActor
     private readonly TimeProvider _clock;
     private AccountState _state;
     private long _lastSnapshotSequenceNr;
+    private bool _savingSnapshot;
 
     public AccountActor(string entityId, AccountsOptions options, TimeProvider clock)
     {
@@ -45,8 +46,16 @@ public sealed class AccountActor : ReceivePersistentActor
         Command<AccountCommand>(Handle);
         Command<AccountMessages.GetAccountState>(_ => AnswerWhenDurable(_state));
         Command<AccountMessages.StopAccount>(_ => DeferAsync(AccountMessages.StopAccount.Instance, _ => Context.Stop(Self)));
-        Command<SaveSnapshotSuccess>(saved => DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1)));
-        Command<SaveSnapshotFailure>(failed => _log.Warning(failed.Cause, "Snapshot of {0} at {1} failed; recovery replays more events until the next one.", PersistenceId, failed.Metadata.SequenceNr));
+        Command<SaveSnapshotSuccess>(saved =>
+        {
+            _savingSnapshot = false;
+            DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
+        });
+        Command<SaveSnapshotFailure>(failed =>
+        {
+            _savingSnapshot = false;
+            _log.Warning(failed.Cause, "Snapshot of {0} at {1} failed; recovery replays more events until the next one.", PersistenceId, failed.Metadata.SequenceNr);
+        });
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(failed => _log.Warning(failed.Cause, "Pruning old snapshots of {0} failed.", PersistenceId));
     }
@@ -87,13 +96,18 @@ public sealed class AccountActor : ReceivePersistentActor
     }
 
     /// <param name="stateAtLastEvent">The state right after the event just confirmed (later ones may still be in flight).</param>
+    /// <remarks>
+    /// One save at a time: were an older save to finish after a newer one, the newer one's pruning
+    /// would already have run and the older snapshot would linger.
+    /// </remarks>
     private void SnapshotIfDue(AccountState stateAtLastEvent)
     {
-        if (LastSequenceNr - _lastSnapshotSequenceNr < _options.SnapshotEvery)
+        if (_savingSnapshot || LastSequenceNr - _lastSnapshotSequenceNr < _options.SnapshotEvery)
         {
             return;
         }
         SaveSnapshot(stateAtLastEvent);
+        _savingSnapshot = true;
         _lastSnapshotSequenceNr = LastSequenceNr;
     }
 
