@@ -100,16 +100,12 @@ public static class AccountsEndpoints
         {
             return problem;
         }
-        var body = await JsonBody.ReadAsync<OpenAccountRequest>(http.Request, required: true, null, cancellationToken);
+        var body = await JsonBody.ReadValidAsync<OpenAccountRequest>(http.Request, RequestValidation.Validate, cancellationToken);
         if (body.Problem is not null)
         {
             return body.Problem;
         }
         var request = body.Value!;
-        if (RequestValidation.Validate(request) is { Count: > 0 } errors)
-        {
-            return Problems.Invalid(errors);
-        }
 
         var id = headers.IdempotencyKey is { } key ? AccountId.DeriveFrom(key) : AccountId.New();
         var answer = await sender.SendAsync(
@@ -154,14 +150,10 @@ public static class AccountsEndpoints
         {
             return problem;
         }
-        var body = await JsonBody.ReadAsync<MoneyMovementRequest>(http.Request, required: true, null, cancellationToken);
+        var body = await JsonBody.ReadValidAsync<MoneyMovementRequest>(http.Request, RequestValidation.Validate, cancellationToken);
         if (body.Problem is not null)
         {
             return body.Problem;
-        }
-        if (RequestValidation.Validate(body.Value!) is { Count: > 0 } errors)
-        {
-            return Problems.Invalid(errors);
         }
 
         var answer = await sender.SendAsync(command(accountId, headers, body.Value!), cancellationToken);

@@ -60,16 +60,12 @@ public static class TransfersEndpoints
         {
             return Problems.Invalid("If-Match", "If-Match does not apply to transfers: a transfer involves two accounts.");
         }
-        var body = await JsonBody.ReadAsync<TransferRequest>(http.Request, required: true, null, cancellationToken);
+        var body = await JsonBody.ReadValidAsync<TransferRequest>(http.Request, RequestValidation.Validate, cancellationToken);
         if (body.Problem is not null)
         {
             return body.Problem;
         }
         var request = body.Value!;
-        if (RequestValidation.Validate(request) is { Count: > 0 } errors)
-        {
-            return Problems.Invalid(errors);
-        }
 
         var id = headers.IdempotencyKey is { } key ? TransferId.DeriveFrom(key) : TransferId.New();
         var answer = await sender.RequestAsync(

@@ -36,6 +36,19 @@ internal static class JsonBody
         AllowDuplicateProperties = false,
     };
 
+    /// <summary>A required body, read strictly and then checked by <paramref name="validate"/> (edge validation).</summary>
+    public static async Task<BodyResult<T>> ReadValidAsync<T>(
+        HttpRequest request, Func<T, Dictionary<string, string[]>> validate, CancellationToken cancellationToken)
+        where T : class
+    {
+        var body = await ReadAsync<T>(request, required: true, null, cancellationToken);
+        if (body.Problem is null && validate(body.Value!) is { Count: > 0 } errors)
+        {
+            return new(null, Problems.Invalid(errors));
+        }
+        return body;
+    }
+
     /// <param name="required">When false an absent body reads as <paramref name="whenAbsent"/>.</param>
     public static async Task<BodyResult<T>> ReadAsync<T>(HttpRequest request, bool required, T? whenAbsent, CancellationToken cancellationToken)
         where T : class
