@@ -22,6 +22,8 @@ public sealed class AccountActor : ReceivePersistentActor
     private readonly AccountsOptions _options;
     private readonly TimeProvider _clock;
     private AccountState _state;
+    private AccountState _confirmedState;
+    private long _confirmedSequenceNr;
     private long _lastSnapshotSequenceNr;
     private bool _savingSnapshot;
 
@@ -34,6 +36,7 @@ public sealed class AccountActor : ReceivePersistentActor
         _options = options;
         _clock = clock;
         _state = AccountState.Initial(id);
+        _confirmedState = _state;
         PersistenceId = AccountPersistenceId.For(id);
 
         Recover<SnapshotOffer>(offer =>
@@ -42,6 +45,7 @@ public sealed class AccountActor : ReceivePersistentActor
             _lastSnapshotSequenceNr = offer.Metadata.SequenceNr;
         });
         Recover<AccountEvent>(@event => _state = Account.Evolve(_state, @event));
+        Recover<RecoveryCompleted>(_ => Confirmed(_state));
 
         Command<AccountCommand>(Handle);
         Command<AccountMessages.GetAccountState>(_ => AnswerWhenDurable(_state));
@@ -50,6 +54,7 @@ public sealed class AccountActor : ReceivePersistentActor
         {
             _savingSnapshot = false;
             DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
+            SnapshotIfDue(); // events confirmed while this save was running may already make the next one due
         });
         Command<SaveSnapshotFailure>(failed =>
         {
@@ -83,8 +88,9 @@ public sealed class AccountActor : ReceivePersistentActor
             {
                 return;
             }
+            Confirmed(decision.NewState);
             replyTo.Tell(decision.Outcome);
-            SnapshotIfDue(decision.NewState);
+            SnapshotIfDue();
         });
     }
 
@@ -95,20 +101,30 @@ public sealed class AccountActor : ReceivePersistentActor
         DeferAsync(answer, a => replyTo.Tell(a));
     }
 
-    /// <param name="stateAtLastEvent">The state right after the event just confirmed (later ones may still be in flight).</param>
+    /// <summary>Remembers the state after the last event of a decision, once the journal confirmed it (later ones may still be in flight).</summary>
+    private void Confirmed(AccountState state)
+    {
+        _confirmedState = state;
+        _confirmedSequenceNr = LastSequenceNr;
+    }
+
     /// <remarks>
     /// One save at a time: were an older save to finish after a newer one, the newer one's pruning
-    /// would already have run and the older snapshot would linger.
+    /// would already have run and the older snapshot would linger. A save due while another runs
+    /// starts when that one succeeds. The snapshot is taken at <see cref="Eventsourced.LastSequenceNr"/>,
+    /// so only when that is the end of a decision, whose state is known.
     /// </remarks>
-    private void SnapshotIfDue(AccountState stateAtLastEvent)
+    private void SnapshotIfDue()
     {
-        if (_savingSnapshot || LastSequenceNr - _lastSnapshotSequenceNr < _options.SnapshotEvery)
+        if (_savingSnapshot
+            || LastSequenceNr != _confirmedSequenceNr
+            || _confirmedSequenceNr - _lastSnapshotSequenceNr < _options.SnapshotEvery)
         {
             return;
         }
-        SaveSnapshot(stateAtLastEvent);
+        SaveSnapshot(_confirmedState);
         _savingSnapshot = true;
-        _lastSnapshotSequenceNr = LastSequenceNr;
+        _lastSnapshotSequenceNr = _confirmedSequenceNr;
     }
 
     protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)

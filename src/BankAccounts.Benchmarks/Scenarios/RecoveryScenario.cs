@@ -97,9 +97,8 @@ internal sealed class RecoveryScenario : IScenario
         {
             throw new InvalidOperationException("Could not open the recovery account.");
         }
-        // A few deposits in flight to one account (PersistAllAsync batches them), few enough that each
-        // snapshot is saved before the next is due: one save runs at a time, and a burst that outruns
-        // it leaves the latest snapshot far behind, which is then replayed, not read from the snapshot.
+        // A few deposits in flight to one account (PersistAllAsync batches them). A snapshot that falls due
+        // while the previous save runs is taken when it finishes, so the latest one ends near the last event.
         var result = await LoadDriver.ClosedLoopAsync(events - 1, 2, _ => Workload.DepositAsync(host, account));
         Workload.EnsureNoErrors(result, "writing the recovery history");
     }
