@@ -64,8 +64,17 @@ public static class Account
                 Balance = state.Balance - debited.Amount.Amount,
                 PendingTransfers = state.PendingTransfers.Add(debited.TransferId, debited.Amount),
             },
-            TransferCredited credited => state with { Balance = state.Balance + credited.Amount.Amount },
-            TransferSettled settled => state with { PendingTransfers = state.PendingTransfers.Remove(settled.TransferId) },
+            TransferCredited credited => state with
+            {
+                Balance = state.Balance + credited.Amount.Amount,
+                PendingCredits = state.PendingCredits.Add(credited.TransferId, credited.Amount),
+            },
+            // The same event settles the source (money gone) and the destination (credit confirmed).
+            TransferSettled settled => state with
+            {
+                PendingTransfers = state.PendingTransfers.Remove(settled.TransferId),
+                PendingCredits = state.PendingCredits.Remove(settled.TransferId),
+            },
             TransferRefunded refunded => state with
             {
                 Balance = state.Balance + refunded.Amount.Amount,
@@ -150,7 +159,7 @@ public static class Account
         {
             return rejection;
         }
-        if (state.PendingTransfers.Count > 0)
+        if (state.PendingTransfers.Count > 0 || state.PendingCredits.Count > 0)
         {
             return Accept(state, new AccountClosureDeclined(ClosureDeclineReason.TransfersPending, state.Balance, command.CommandId, now));
         }
@@ -194,11 +203,19 @@ public static class Account
         {
             return rejection;
         }
+        if (state.PendingCredits.TryGet(command.TransferId, out var credited))
+        {
+            // Already credited (a resend older than the idempotency window): never give the money twice.
+            return credited == command.Amount
+                ? new Decision(new CommandAccepted(state.Version, state.Balance), [], state)
+                : Reject(state, RejectionReason.CommandIdReused, $"Transfer {command.TransferId} was already credited with {credited}.");
+        }
         return Accept(state, new TransferCredited(command.TransferId, command.DebitAccountId, command.Amount, NormalizeReference(command.Reference), command.CommandId, now));
     }
 
+    /// <summary>Settles a transfer on its source (the money arrived) or on its destination (the credit is confirmed).</summary>
     private static Decision Settle(AccountState state, SettleTransfer command, DateTimeOffset now) =>
-        state.PendingTransfers.TryGet(command.TransferId, out _)
+        state.PendingTransfers.TryGet(command.TransferId, out _) || state.PendingCredits.TryGet(command.TransferId, out _)
             ? Accept(state, new TransferSettled(command.TransferId, command.CommandId, now))
             : Reject(state, RejectionReason.InvalidCommand, $"Transfer {command.TransferId} is not pending on account {state.Id}.");
 
@@ -283,7 +300,7 @@ public static class Account
         TransferDebitDeclined declined => new CommandDeclined(after.Version, after.Balance, nameof(WithdrawalDeclineReason.InsufficientFunds),
             $"Transfer of {declined.Requested} declined: only {declined.Available} {declined.Requested.Currency.Code} available including the overdraft."),
         AccountClosureDeclined { Reason: ClosureDeclineReason.TransfersPending } => new CommandDeclined(after.Version, after.Balance,
-            nameof(ClosureDeclineReason.TransfersPending), "The account cannot be closed while money it sent by transfer is still on its way."),
+            nameof(ClosureDeclineReason.TransfersPending), "The account cannot be closed while a transfer it sent or received is still being settled."),
         AccountClosureDeclined declined => new CommandDeclined(after.Version, after.Balance, nameof(ClosureDeclineReason.NonZeroBalance),
             $"The account cannot be closed while its balance is {declined.Balance} {after.Currency.Code}; it must be zero."),
         _ => new CommandAccepted(after.Version, after.Balance),

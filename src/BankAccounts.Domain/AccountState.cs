@@ -8,6 +8,8 @@ public enum AccountStatus
 }
 
 /// <summary>The current state of one account: the left fold of its events with <see cref="Account.Evolve"/>.</summary>
+/// <param name="PendingTransfers">Transfers debited from this account, not yet settled or refunded.</param>
+/// <param name="PendingCredits">Transfers credited to this account, not yet settled.</param>
 public sealed record AccountState(
     AccountId Id,
     AccountStatus Status,
@@ -19,10 +21,11 @@ public sealed record AccountState(
     DateTimeOffset? OpenedAt,
     DateTimeOffset? UpdatedAt,
     RecentCommands RecentCommands,
-    PendingTransfers PendingTransfers)
+    PendingTransfers PendingTransfers,
+    PendingTransfers PendingCredits)
 {
     public static AccountState Initial(AccountId id) =>
-        new(id, AccountStatus.NotOpened, string.Empty, Currency.EUR, 0m, 0m, 0L, null, null, RecentCommands.Empty, PendingTransfers.None);
+        new(id, AccountStatus.NotOpened, string.Empty, Currency.EUR, 0m, 0m, 0L, null, null, RecentCommands.Empty, PendingTransfers.None, PendingTransfers.None);
 
     /// <summary>What can still be withdrawn: the balance plus the overdraft limit.</summary>
     public decimal Available => Balance + OverdraftLimit;

@@ -3,9 +3,11 @@ using System.Collections.Immutable;
 namespace BankAccounts.Domain;
 
 /// <summary>
-/// Transfers debited from this account whose destination has not been credited (settled) or that
-/// were not refunded yet. While any is pending the account cannot be closed, and a refund gives
-/// back exactly the amount recorded here.
+/// Transfers still in flight on one account, by id, with their amounts. An account keeps two:
+/// the transfers it was debited for that are neither settled nor refunded (a refund gives back
+/// exactly the amount recorded here), and the transfers it was credited for that are not settled
+/// yet. While either holds one the account cannot be closed, and a debit or credit resent after
+/// the idempotency window forgot its command id is still recognised, so it never applies twice.
 /// </summary>
 public sealed class PendingTransfers : IEquatable<PendingTransfers>
 {

@@ -11,7 +11,8 @@ public sealed record TransferDecision(CommandRejected? Rejection, IReadOnlyList<
 
 /// <summary>
 /// The transfer process manager's rules, pure. A transfer debits the source, then credits the
-/// destination, then settles the source; if the credit is refused, it refunds the source instead.
+/// destination, then settles the source and then the destination; if the credit is refused, it
+/// refunds the source instead.
 /// Each step is an account command with an id derived from the transfer id and the step, so a
 /// retried step is recognised by the account and applied once.
 /// </summary>
@@ -58,6 +59,7 @@ public static class Transfer
         TransferStep.Credit => new CreditFromTransfer(state.To, state.Id.StepCommandId("credit"), state.Id, state.From,
             state.Debited ?? throw new InvalidOperationException("Credit before debit."), state.Reference),
         TransferStep.Settle => new SettleTransfer(state.From, state.Id.StepCommandId("settle"), state.Id),
+        TransferStep.SettleDestination => new SettleTransfer(state.To, state.Id.StepCommandId("settle-destination"), state.Id),
         TransferStep.Refund => new RefundTransfer(state.From, state.Id.StepCommandId("refund"), state.Id, state.FailureReason ?? "credit refused"),
         _ => throw new ArgumentOutOfRangeException(nameof(step), step, "No command for this step."),
     };
@@ -81,9 +83,10 @@ public static class Transfer
             (TransferStep.Credit, CommandAccepted accepted) => new DestinationCredited(accepted.Version, now),
             (TransferStep.Credit, CommandRejected rejected) => new DestinationCreditFailed(rejected.Reason.ToString(), string.Join(" ", rejected.Errors), now),
             (TransferStep.Credit, CommandDeclined declined) => new DestinationCreditFailed(declined.Reason, declined.Detail, now),
-            // A settle or refund is refused only when the transfer is no longer pending on the source,
+            // A settle or refund is refused only when the transfer is no longer pending on the account,
             // i.e. an earlier attempt already took effect.
             (TransferStep.Settle, _) => new SourceSettled(VersionOf(outcome), now),
+            (TransferStep.SettleDestination, _) => new DestinationSettled(VersionOf(outcome), now),
             (TransferStep.Refund, _) => new SourceRefunded(VersionOf(outcome), now),
             _ => throw new ArgumentOutOfRangeException(nameof(outcome), $"{outcome} for step {step}."),
         };
@@ -117,7 +120,9 @@ public static class Transfer
             DestinationCreditFailed failed => (state with { CreditFailed = true, FailureReason = failed.Reason, FailureDetail = failed.Detail },
                 "credit-failed", failed.Detail),
             SourceRefunded refunded => (state with { Status = TransferStatus.Failed }, "refunded", $"source refunded (version {refunded.SourceVersion})"),
-            SourceSettled settled => (state with { Status = TransferStatus.Completed }, "settled", $"source settled (version {settled.SourceVersion})"),
+            SourceSettled settled => (state with { SourceSettled = true }, "settled", $"source settled (version {settled.SourceVersion})"),
+            DestinationSettled settled => (state with { Status = TransferStatus.Completed }, "destination-settled",
+                $"destination settled (version {settled.DestinationVersion})"),
             _ => throw new ArgumentOutOfRangeException(nameof(@event), @event.GetType().Name, "Unknown transfer event."),
         };
         return next with

@@ -22,6 +22,9 @@ public static class TransferEvents
     /// <summary>Compensation done: the transfer ends as failed with the credit failure as its reason.</summary>
     public sealed record SourceRefunded(long SourceVersion, DateTimeOffset OccurredAt) : TransferEvent(OccurredAt);
 
-    /// <summary>The source knows the money arrived: the transfer is completed.</summary>
+    /// <summary>The source knows the money arrived.</summary>
     public sealed record SourceSettled(long SourceVersion, DateTimeOffset OccurredAt) : TransferEvent(OccurredAt);
+
+    /// <summary>The destination knows its credit was recorded here and stops guarding against a resent credit: the transfer is completed.</summary>
+    public sealed record DestinationSettled(long DestinationVersion, DateTimeOffset OccurredAt) : TransferEvent(OccurredAt);
 }

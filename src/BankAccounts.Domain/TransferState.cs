@@ -16,8 +16,11 @@ public enum TransferStep
     None = 0,
     Debit = 1,
     Credit = 2,
+    /// <summary>Settle the source: the money arrived.</summary>
     Settle = 3,
     Refund = 4,
+    /// <summary>Settle the destination: its credit is recorded, a resent credit can no longer come.</summary>
+    SettleDestination = 5,
 }
 
 /// <summary>One line of a transfer's history, for <c>GET /transfers/{id}</c>.</summary>
@@ -34,6 +37,7 @@ public sealed record TransferState(
     CommandId RequestId,
     Money? Debited,
     bool Credited,
+    bool SourceSettled,
     bool CreditFailed,
     string? FailureReason,
     string? FailureDetail,
@@ -43,19 +47,20 @@ public sealed record TransferState(
     ImmutableList<TransferStepTaken> Steps)
 {
     public static TransferState Initial(TransferId id) =>
-        new(id, TransferStatus.NotRequested, default, default, 0m, null, default, null, false, false, null, null, null, null, 0L, []);
+        new(id, TransferStatus.NotRequested, default, default, 0m, null, default, null, false, false, false, null, null, null, null, 0L, []);
 
     public TransferStep NextStep => Status != TransferStatus.Pending ? TransferStep.None
         : Debited is null ? TransferStep.Debit
         : CreditFailed ? TransferStep.Refund
+        : SourceSettled ? TransferStep.SettleDestination
         : Credited ? TransferStep.Settle
         : TransferStep.Credit;
 
     public bool Equals(TransferState? other) =>
         other is not null
-        && (Id, Status, From, To, Amount, Reference, RequestId, Debited, Credited, CreditFailed, FailureReason, FailureDetail, RequestedAt, UpdatedAt, Version)
-            == (other.Id, other.Status, other.From, other.To, other.Amount, other.Reference, other.RequestId, other.Debited, other.Credited, other.CreditFailed,
-                other.FailureReason, other.FailureDetail, other.RequestedAt, other.UpdatedAt, other.Version)
+        && (Id, Status, From, To, Amount, Reference, RequestId, Debited, Credited, SourceSettled, CreditFailed, FailureReason, FailureDetail, RequestedAt, UpdatedAt, Version)
+            == (other.Id, other.Status, other.From, other.To, other.Amount, other.Reference, other.RequestId, other.Debited, other.Credited, other.SourceSettled,
+                other.CreditFailed, other.FailureReason, other.FailureDetail, other.RequestedAt, other.UpdatedAt, other.Version)
         && Steps.SequenceEqual(other.Steps);
 
     public override int GetHashCode() => HashCode.Combine(Id, Version);

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json.Nodes;
 using Akka.Actor;
 using BankAccounts.Actors.Serialization;
 using BankAccounts.Domain;
@@ -14,6 +15,7 @@ public sealed class SerializationSpecs : Akka.TestKit.Xunit2.TestKit
     private static readonly CommandId Cmd = new("cmd-1");
     private static readonly AccountId Id2 = new(Guid.Parse("0c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f"));
     private static readonly TransferId Transfer1 = new(Guid.Parse("7e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b"));
+    private static readonly TransferId Transfer2 = new(Guid.Parse("0a9b8c7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d"));
 
     /// <summary>One sample of every type that has a manifest.</summary>
     public static readonly object[] Samples =
@@ -45,6 +47,7 @@ public sealed class SerializationSpecs : Akka.TestKit.Xunit2.TestKit
         new TransferEvents.DestinationCreditFailed("AccountClosed", "closed", At),
         new TransferEvents.SourceRefunded(6, At),
         new TransferEvents.SourceSettled(5, At),
+        new TransferEvents.DestinationSettled(8, At),
         new DebitForTransfer(Id, Cmd, Transfer1, Id2, 25m, "rent"),
         new CreditFromTransfer(Id2, Cmd, Transfer1, Id, new Money(25m, Currency.EUR), "rent"),
         new SettleTransfer(Id, Cmd, Transfer1),
@@ -93,13 +96,32 @@ public sealed class SerializationSpecs : Akka.TestKit.Xunit2.TestKit
             new MoneyDeposited(new Money(1000m, Currency.JPY), null, new CommandId("b"), At),
             new WithdrawalDeclined(new Money(5000m, Currency.JPY), 1000m, WithdrawalDeclineReason.InsufficientFunds, null, new CommandId("c"), At),
             new TransferDebited(Transfer1, Id2, new Money(300m, Currency.JPY), null, new CommandId("d"), At),
+            new TransferCredited(Transfer2, Id2, new Money(70m, Currency.JPY), null, new CommandId("e"), At),
         ]);
 
         var restored = (AccountState)_serializer.FromBinary(_serializer.ToBinary(state), "AccountState.v1");
 
         Assert.Equal(state, restored);
-        Assert.Equal(4, restored.RecentCommands.Count);
+        Assert.Equal(5, restored.RecentCommands.Count);
         Assert.Equal(300m, restored.PendingTransfers.Total);
+        Assert.Equal(70m, restored.PendingCredits.Total);
+    }
+
+    [Fact]
+    public void Should_read_a_snapshot_stored_before_pending_credits_existed_as_having_none()
+    {
+        var state = Account.Replay(Id, (AccountEvent[])
+        [
+            new AccountOpened(Id, "Ada", Currency.EUR, 0m, new CommandId("a"), At),
+            new TransferDebited(Transfer1, Id2, new Money(30m, Currency.EUR), null, new CommandId("b"), At),
+        ]);
+        var stored = JsonNode.Parse(_serializer.ToBinary(state))!.AsObject();
+        Assert.True(stored.Remove("pendingCredits"));
+
+        var restored = (AccountState)_serializer.FromBinary(Encoding.UTF8.GetBytes(stored.ToJsonString()), "AccountState.v1");
+
+        Assert.Equal(state, restored);
+        Assert.Equal(0, restored.PendingCredits.Count);
     }
 
     [Theory]

@@ -25,13 +25,16 @@ public sealed class TransferProcessSpecs : IAsyncLifetime
 
         Assert.Equal(TransferStatus.Pending, Assert.IsType<TransferState>(answer).Status);
         Assert.Equal(TransferStatus.Completed, done.Status);
-        Assert.Equal(["requested", "debited", "credited", "settled"], done.Steps.Select(s => s.Step));
+        Assert.Equal(["requested", "debited", "credited", "settled", "destination-settled"], done.Steps.Select(s => s.Step));
         Assert.Equal((69.5m, 30.5m), ((await _host.StateOf(from)).Balance, (await _host.StateOf(to)).Balance));
         Assert.Equal(0, (await _host.StateOf(from)).PendingTransfers.Count);
+        Assert.Equal(0, (await _host.StateOf(to)).PendingCredits.Count);
         var sourceEvents = (await _host.StoredEvents(from)).Select(e => e.Event).ToList();
         Assert.Equal(id, Assert.Single(sourceEvents.OfType<TransferDebited>()).TransferId);
-        Assert.Single(sourceEvents.OfType<TransferSettled>());
-        Assert.Equal(from, Assert.Single((await _host.StoredEvents(to)).Select(e => e.Event).OfType<TransferCredited>()).DebitAccountId);
+        Assert.Equal(id, Assert.Single(sourceEvents.OfType<TransferSettled>()).TransferId);
+        var destinationEvents = (await _host.StoredEvents(to)).Select(e => e.Event).ToList();
+        Assert.Equal(from, Assert.Single(destinationEvents.OfType<TransferCredited>()).DebitAccountId);
+        Assert.Equal(id, Assert.Single(destinationEvents.OfType<TransferSettled>()).TransferId);
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class TransferSpecs(ApiTestHost host) : IClassFixture<ApiTestHost>
         Assert.Equal("pending", accepted.GetProperty("status").GetString());
         Assert.Equal("completed", done.GetProperty("status").GetString());
         Assert.Equal("EUR", done.GetProperty("currency").GetString());
-        Assert.Equal(["requested", "debited", "credited", "settled"], done.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("step").GetString()));
+        Assert.Equal(["requested", "debited", "credited", "settled", "destination-settled"], done.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("step").GetString()));
         Assert.Equal(59.75m, (await BalanceOnceSettled(from)).GetProperty("balance").GetDecimal());
         Assert.Equal(40.25m, (await _api.Get(to, minVersion: 2)).GetProperty("balance").GetDecimal());
     }

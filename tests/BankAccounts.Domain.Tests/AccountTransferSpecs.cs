@@ -4,10 +4,11 @@ using static BankAccounts.Domain.Tests.AccountSpec;
 
 namespace BankAccounts.Domain.Tests;
 
-/// <summary>The account side of a transfer: debit (source), credit (destination), settle or refund (source).</summary>
+/// <summary>The account side of a transfer: debit (source), credit (destination), settle (both) or refund (source).</summary>
 public sealed class AccountTransferSpecs
 {
     private static readonly CommandId Key = new("transfer-step-key-1");
+    private static readonly TransferId IncomingTransfer = TransferId.DeriveFrom("domain-spec-incoming-transfer");
 
     private static decimal D(string text) => decimal.Parse(text, CultureInfo.InvariantCulture);
 
@@ -387,11 +388,12 @@ public sealed class AccountTransferSpecs
     }
 
     [Fact]
-    public void Should_not_block_closing_the_destination_of_a_transfer()
+    public void Should_not_close_the_destination_before_the_transfer_is_settled_there()
     {
-        var then = Given(Opened(), Credited(10m), Withdrawn(10m)).When(Close());
+        var given = Given(Opened(), Credited(10m), Withdrawn(10m));
 
-        then.ThenEmits<AccountClosed>();
+        Assert.Equal(ClosureDeclineReason.TransfersPending, given.When(Close()).ThenEmits<AccountClosureDeclined>().Reason);
+        given.When(Settle()).Continue().When(Close()).ThenEmits<AccountClosed>();
     }
 
     // Idempotency of transfer steps
@@ -564,6 +566,42 @@ public sealed class AccountTransferSpecs
         Assert.DoesNotContain(then.Decision.Events, e => e is TransferDebited);
     }
 
+    /// <summary>
+    /// The process manager resends a credit it never got an answer to, after the destination processed
+    /// a full idempotency window of other commands (a busy merchant account does in well under a second).
+    /// The transfer is still pending on the destination until it is settled there, so the money is not
+    /// given twice.
+    /// </summary>
+    [Fact]
+    public void Should_not_credit_twice_for_a_transfer_credited_before_the_idempotency_window()
+    {
+        var creditStep = SomeTransfer.StepCommandId("credit");
+        var history = new List<AccountEvent> { Opened(), Credited(40m, id: creditStep) };
+        history.AddRange(Enumerable.Range(0, RecentCommands.Capacity).Select(_ => (AccountEvent)Deposited(1m)));
+        var given = Given([.. history]);
+        Assert.False(given.State.RecentCommands.TryGet(creditStep, out _));
+
+        var then = given.When(Credit(40m, id: creditStep));
+
+        then.ThenRepeats(new CommandAccepted(given.State.Version, 40m + RecentCommands.Capacity));
+        given.When(Credit(41m, id: creditStep)).ThenRejects(RejectionReason.CommandIdReused);
+    }
+
+    [Fact]
+    public void Should_keep_a_credited_transfer_pending_on_the_destination_until_it_is_settled_there()
+    {
+        var then = Given(Opened(), Deposited(5m)).When(Credit(40m));
+        Assert.True(then.Decision.NewState.PendingCredits.TryGet(SomeTransfer, out var pending));
+        Assert.Equal(new Money(40m, Currency.EUR), pending);
+        Assert.Equal(0, then.Decision.NewState.PendingTransfers.Count);
+
+        var settled = then.Continue().When(Settle());
+
+        Assert.Equal(SomeTransfer, settled.ThenEmits<TransferSettled>().TransferId);
+        Assert.Equal(0, settled.Decision.NewState.PendingCredits.Count);
+        Assert.Equal(45m, settled.Decision.NewState.Balance);
+    }
+
     // Fold
 
     [Fact]
@@ -572,7 +610,7 @@ public sealed class AccountTransferSpecs
         var commands = new AccountCommand[]
         {
             Open(overdraft: 50m), Deposit(100m), Debit(30m), Debit(500m, OtherTransfer), Debit(40m, OtherTransfer),
-            Credit(12.34m), Close(), Refund(), Settle(OtherTransfer), Settle(), Withdraw(72.34m), Close(),
+            Credit(12.34m, transfer: IncomingTransfer), Close(), Refund(), Settle(OtherTransfer), Settle(), Settle(IncomingTransfer), Withdraw(72.34m), Close(),
         };
         var state = AccountState.Initial(Id);
         var events = new List<AccountEvent>();
@@ -590,6 +628,7 @@ public sealed class AccountTransferSpecs
         Assert.Equal(AccountStatus.Closed, state.Status);
         Assert.Equal(0m, state.Balance);
         Assert.Equal(0, state.PendingTransfers.Count);
+        Assert.Equal(0, state.PendingCredits.Count);
         // The settle of SomeTransfer after its refund was rejected, so it left no event.
         Assert.Equal(commands.Length - 1, events.Count);
     }

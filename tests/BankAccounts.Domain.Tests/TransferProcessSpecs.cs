@@ -219,7 +219,7 @@ public sealed class TransferProcessSpecs
     // The steps
 
     [Fact]
-    public void Should_debit_then_credit_then_settle_and_complete()
+    public void Should_debit_then_credit_then_settle_both_accounts_and_complete()
     {
         var run = Run.Requested();
         Assert.Equal(TransferStep.Debit, run.State.NextStep);
@@ -238,15 +238,20 @@ public sealed class TransferProcessSpecs
 
         var settled = Assert.IsType<SourceSettled>(Assert.Single(run.Answer(Accepted(4L, 75m)).Events));
         Assert.Equal(4L, settled.SourceVersion);
+        Assert.Equal(TransferStatus.Pending, run.State.Status);
+        Assert.Equal(TransferStep.SettleDestination, run.State.NextStep);
+
+        var destinationSettled = Assert.IsType<DestinationSettled>(Assert.Single(run.Answer(Accepted(2L, 25m)).Events));
+        Assert.Equal(2L, destinationSettled.DestinationVersion);
         Assert.Equal(TransferStatus.Completed, run.State.Status);
         Assert.Equal(TransferStep.None, run.State.NextStep);
         Assert.Null(run.State.FailureReason);
 
-        Assert.Equal(["requested", "debited", "credited", "settled"], run.State.Steps.Select(s => s.Step));
-        Assert.Equal([Now, Now.AddSeconds(1), Now.AddSeconds(2), Now.AddSeconds(3)], run.State.Steps.Select(s => s.At));
-        Assert.Equal(Now.AddSeconds(3), run.State.UpdatedAt);
+        Assert.Equal(["requested", "debited", "credited", "settled", "destination-settled"], run.State.Steps.Select(s => s.Step));
+        Assert.Equal([Now, Now.AddSeconds(1), Now.AddSeconds(2), Now.AddSeconds(3), Now.AddSeconds(4)], run.State.Steps.Select(s => s.At));
+        Assert.Equal(Now.AddSeconds(4), run.State.UpdatedAt);
         Assert.Equal(Now, run.State.RequestedAt);
-        Assert.Equal(4L, run.State.Version);
+        Assert.Equal(5L, run.State.Version);
         Assert.Equal(Transfer.Replay(Id, run.Events), run.State);
     }
 
@@ -324,14 +329,17 @@ public sealed class TransferProcessSpecs
     }
 
     [Fact]
-    public void Should_complete_when_the_settle_is_rejected_because_an_earlier_attempt_already_settled()
+    public void Should_go_on_when_a_settle_is_rejected_because_an_earlier_attempt_already_settled()
     {
         var run = Debited();
         run.Answer(Accepted(1L, 25m));
 
         var settled = Assert.IsType<SourceSettled>(Assert.Single(run.Answer(Rejected(RejectionReason.InvalidCommand, "not pending.") with { CurrentVersion = 7L }).Events));
-
         Assert.Equal(7L, settled.SourceVersion);
+        Assert.Equal(TransferStep.SettleDestination, run.State.NextStep);
+
+        var destinationSettled = Assert.IsType<DestinationSettled>(Assert.Single(run.Answer(Rejected(RejectionReason.InvalidCommand, "not pending.") with { CurrentVersion = 3L }).Events));
+        Assert.Equal(3L, destinationSettled.DestinationVersion);
         Assert.Equal(TransferStatus.Completed, run.State.Status);
         Assert.Equal(TransferStep.None, run.State.NextStep);
     }
@@ -371,9 +379,11 @@ public sealed class TransferProcessSpecs
         var run = Debited();
         run.Answer(Accepted(1L, 25m));
         run.Answer(Accepted(4L, 75m));
+        run.Answer(Accepted(2L, 25m));
         var before = run.State;
 
         Assert.Empty(run.Answer(TransferStep.Settle, Accepted(4L, 75m)).Events);
+        Assert.Empty(run.Answer(TransferStep.SettleDestination, Accepted(2L, 25m)).Events);
         Assert.Empty(run.Answer(TransferStep.Credit, Rejected(RejectionReason.AccountClosed)).Events);
         Assert.Empty(run.Answer(TransferStep.Refund, Accepted()).Events);
 
@@ -529,12 +539,13 @@ public sealed class TransferProcessSpecs
     }
 
     [Fact]
-    public void Should_settle_and_refund_on_the_source()
+    public void Should_settle_both_accounts_and_refund_the_source()
     {
         var run = Debited();
         run.Answer(Rejected(RejectionReason.AccountClosed));
 
         Assert.Equal(new SettleTransfer(From, Id.StepCommandId("settle"), Id), Transfer.CommandFor(run.State, TransferStep.Settle));
+        Assert.Equal(new SettleTransfer(To, Id.StepCommandId("settle-destination"), Id), Transfer.CommandFor(run.State, TransferStep.SettleDestination));
         Assert.Equal(new RefundTransfer(From, Id.StepCommandId("refund"), Id, "AccountClosed"), Transfer.CommandFor(run.State, TransferStep.Refund));
     }
 
@@ -576,12 +587,13 @@ public sealed class TransferProcessSpecs
         Assert.Equal(60m, bank[From].Balance);
         Assert.Equal(45m, bank[To].Balance);
         Assert.Equal(0m, bank.Pending);
-        Assert.Equal([TransferStep.Debit, TransferStep.Credit, TransferStep.Settle], snapshots.Select(s => s.Step));
+        Assert.Equal([TransferStep.Debit, TransferStep.Credit, TransferStep.Settle, TransferStep.SettleDestination], snapshots.Select(s => s.Step));
         // Balances + pending is 105 at rest. Between the credit and the settle the source still
         // holds the transfer as pending (only the settle tells it the money arrived), so for that
         // one step balances + pending counts the 40 twice; what is conserved is balances + money in flight.
-        Assert.Equal([105m, 145m, 105m], snapshots.Select(s => s.Balances + s.Pending));
-        Assert.Equal([40m, 0m, 0m], snapshots.Select(s => s.InFlight));
+        Assert.Equal([105m, 145m, 105m, 105m], snapshots.Select(s => s.Balances + s.Pending));
+        Assert.Equal([40m, 0m, 0m, 0m], snapshots.Select(s => s.InFlight));
+        Assert.Equal(0, bank[To].PendingCredits.Count);
     }
 
     [Theory]
@@ -670,7 +682,7 @@ public sealed class TransferProcessSpecs
         var snapshots = new List<Snapshot>();
         while (run.State.NextStep != TransferStep.None)
         {
-            Assert.True(snapshots.Count < 3, "A transfer takes at most three account steps.");
+            Assert.True(snapshots.Count < 4, "A transfer takes at most four account steps.");
             var step = run.State.NextStep;
             var command = Transfer.CommandFor(run.State, step);
             var outcome = bank.Send(command);

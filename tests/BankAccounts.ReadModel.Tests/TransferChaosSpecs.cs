@@ -79,7 +79,7 @@ public sealed class TransferChaosSpecs(ITestOutputHelper output)
                          $"deposited {_deposited}, withdrawn {_withdrawn}; events checked {report.Events}.");
 
         Assert.All(outcomes, o => Assert.Contains(o.Status, new[] { TransferStatus.Completed, TransferStatus.Failed }));
-        Assert.All(balances, b => Assert.Equal(0, b.PendingTransfers.Count));
+        Assert.All(balances, b => Assert.Equal((0, 0), (b.PendingTransfers.Count, b.PendingCredits.Count)));
         Assert.Equal(_deposited - _withdrawn, balances.Sum(b => b.Balance));
         Assert.True(report.Consistent, string.Join(Environment.NewLine, report.Drift) + string.Join(", ", report.Money));
         var eur = Assert.Single(report.Money);

@@ -3,6 +3,7 @@ using BankAccounts.Domain;
 namespace BankAccounts.Actors.Serialization;
 
 /// <summary>Stored shape of a snapshot (<c>AccountState.v1</c>), decoupled from <see cref="AccountState"/>.</summary>
+/// <remarks>Fields added later are optional: a snapshot stored before <see cref="PendingCredits"/> existed reads it as empty.</remarks>
 internal sealed record AccountStateV1(
     AccountId Id,
     AccountStatus Status,
@@ -14,17 +15,24 @@ internal sealed record AccountStateV1(
     DateTimeOffset? OpenedAt,
     DateTimeOffset? UpdatedAt,
     IReadOnlyList<ProcessedCommandV1> RecentCommands,
-    IReadOnlyList<PendingTransferV1> PendingTransfers)
+    IReadOnlyList<PendingTransferV1> PendingTransfers,
+    IReadOnlyList<PendingTransferV1>? PendingCredits)
 {
     public static AccountStateV1 From(AccountState state) => new(
         state.Id, state.Status, state.Owner, state.Currency, state.Balance, state.OverdraftLimit, state.Version,
         state.OpenedAt, state.UpdatedAt, [.. state.RecentCommands.InOrder.Select(ProcessedCommandV1.From)],
-        [.. state.PendingTransfers.All.Select(p => new PendingTransferV1(p.Key.Value, p.Value))]);
+        From(state.PendingTransfers), From(state.PendingCredits));
 
     public AccountState ToState() => new(
         Id, Status, Owner, Currency, Balance, OverdraftLimit, Version, OpenedAt, UpdatedAt,
         Domain.RecentCommands.From(RecentCommands.Select(c => c.ToProcessed())),
-        Domain.PendingTransfers.From((PendingTransfers ?? []).Select(p => KeyValuePair.Create(new TransferId(p.TransferId), p.Amount))));
+        ToPending(PendingTransfers), ToPending(PendingCredits));
+
+    private static PendingTransferV1[] From(Domain.PendingTransfers pending) =>
+        [.. pending.All.Select(p => new PendingTransferV1(p.Key.Value, p.Value))];
+
+    private static Domain.PendingTransfers ToPending(IReadOnlyList<PendingTransferV1>? stored) =>
+        Domain.PendingTransfers.From((stored ?? []).Select(p => KeyValuePair.Create(new TransferId(p.TransferId), p.Amount)));
 }
 
 internal sealed record PendingTransferV1(Guid TransferId, Money Amount);

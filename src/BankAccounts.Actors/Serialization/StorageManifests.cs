@@ -34,6 +34,7 @@ public static class StorageManifests
         (typeof(TransferEvents.DestinationCreditFailed), "TransferDestinationCreditFailed.v1"),
         (typeof(TransferEvents.SourceRefunded), "TransferSourceRefunded.v1"),
         (typeof(TransferEvents.SourceSettled), "TransferSourceSettled.v1"),
+        (typeof(TransferEvents.DestinationSettled), "TransferDestinationSettled.v1"),
         // Snapshots (snapshot store) and state replies
         (typeof(AccountState), "AccountState.v1"),
         // Cluster messages

@@ -59,7 +59,7 @@ public sealed class TransfersProjection : IProjection
                 case SourceRefunded:
                     transfer.Status = "failed";
                     break;
-                case SourceSettled:
+                case DestinationSettled:
                     transfer.Status = "completed";
                     break;
             }
