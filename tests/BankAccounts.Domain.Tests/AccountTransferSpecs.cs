@@ -568,7 +568,7 @@ public sealed class AccountTransferSpecs
 
     /// <summary>
     /// The process manager resends a credit it never got an answer to, after the destination processed
-    /// a full idempotency window of other commands (a busy merchant account does in well under a second).
+    /// a full idempotency window of other commands (a busy merchant account can, within seconds).
     /// The transfer is still pending on the destination until it is settled there, so the money is not
     /// given twice.
     /// </summary>
