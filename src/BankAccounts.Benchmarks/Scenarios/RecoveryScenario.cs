@@ -18,6 +18,8 @@ internal sealed class RecoveryScenario : IScenario
 {
     private const int Repetitions = 3;
     private const int ColdAccountDeposits = 10;
+    /// <summary>Accounts of 100 to 178 events (snapshot at 100, then 0 to 78 more), activated one at a time.</summary>
+    private const int SnapshotSamples = 40;
     private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(300);
 
     public string Name => "recovery";
@@ -36,9 +38,16 @@ internal sealed class RecoveryScenario : IScenario
             await WriteHistoryAsync(host, noSnapshot, events);
         }
         AccountId[] cold;
+        (AccountId Id, int Events)[] samples;
         await using (var host = await WriteSideHost.StartAsync(store))
         {
             await WriteHistoryAsync(host, withSnapshot, events);
+            samples = await Task.WhenAll(Enumerable.Range(0, SnapshotSamples).Select(async i =>
+            {
+                var (sample, sampleEvents) = (AccountId.New(), 100 + 2 * i);
+                await WriteHistoryAsync(host, sample, sampleEvents);
+                return (sample, sampleEvents);
+            }));
             cold = await Workload.OpenAccountsAsync(host, options.ColdAccounts, options.Concurrency);
             var deposits = await LoadDriver.ClosedLoopAsync(cold.Length * ColdAccountDeposits, options.Concurrency,
                 i => Workload.DepositAsync(host, cold[i % cold.Length]));
@@ -52,6 +61,7 @@ internal sealed class RecoveryScenario : IScenario
         var snapshotted = new List<double>();
         var empty = new List<double>();
         var loadSnapshot = new List<double>();
+        var sampled = new List<double>();
         var coldWarmShards = new List<double>();
         var coldWithAllocation = new List<double>();
         for (var repetition = 0; repetition < Repetitions; repetition++)
@@ -73,6 +83,12 @@ internal sealed class RecoveryScenario : IScenario
                 await Task.Delay(Settle);
                 single.Add(await ActivateAsync(host, noSnapshot, events));
                 loadSnapshot.Add(await LoadSnapshotAsync(host, withSnapshot));
+                await Task.Delay(Settle);
+                foreach (var (sample, sampleEvents) in samples)
+                {
+                    await Task.Delay(Settle / 10);
+                    sampled.Add(await ActivateAsync(host, sample, sampleEvents));
+                }
             }
             context.Log($"recovery #{repetition + 1}: {events:N0} events {single[^1]:0.0} ms, with snapshot {snapshotted[^1]:0.00} ms, " +
                 $"{cold.Length:N0} cold accounts {coldWarmShards[^1]:0} ms ({coldWithAllocation[^1]:0} ms right after start)");
@@ -85,10 +101,11 @@ internal sealed class RecoveryScenario : IScenario
         report.Add(new ResultRow(Name, $"activate 1 account of {events:N0} events, no snapshot", replay, "ms", "≤ 200 ms", replay <= 200,
             $"median {Median(single):0.0} ms of {Repetitions}"));
         report.Add(new ResultRow(Name, $"activate 1 account of {events:N0} events, snapshot", fromSnapshot, "ms", "≤ 5 ms", fromSnapshot <= 5,
-            $"median {Median(snapshotted):0.00} ms of {Repetitions}; snapshot at {snapshotAt:N0} + {events - snapshotAt} events replayed; loading it alone through the snapshot store: {Median(loadSnapshot):0.00} ms; an account with no events at all: {Median(empty):0.00} ms"));
+            $"median {Median(snapshotted):0.00} ms of {Repetitions}; snapshot at {snapshotAt:N0} + {events - snapshotAt} events replayed; loading it alone through the snapshot store: {Median(loadSnapshot):0.00} ms; an account with no events at all: {Median(empty):0.00} ms; " +
+            $"{SnapshotSamples} accounts with a snapshot at 100 and 0-{2 * (SnapshotSamples - 1)} later events, one at a time: median {Median(sampled):0.00} ms"));
         report.Add(new ResultRow(Name, $"activate {cold.Length:N0} cold accounts at once", coldAll, "ms", "≤ 1,000 ms", coldAll <= 1000,
             $"median {Median(coldWarmShards):0} ms; {coldWithAllocation.Min():0} ms incl. shard allocation after start"));
-        report.Detail("recovery", new { events, single, snapshotted, empty, loadSnapshot, snapshotAt, coldWarmShards, coldWithAllocation, coldAccounts = cold.Length });
+        report.Detail("recovery", new { events, single, snapshotted, empty, loadSnapshot, snapshotAt, sampled, coldWarmShards, coldWithAllocation, coldAccounts = cold.Length });
     }
 
     private static async Task WriteHistoryAsync(WriteSideHost host, AccountId account, int events)
