@@ -180,12 +180,9 @@ public static class Account
         {
             return rejection;
         }
-        if (state.PendingTransfers.TryGet(command.TransferId, out var pending))
+        if (RepeatIfPending(state, state.PendingTransfers, command.TransferId, command.Amount, "debited") is { } repeat)
         {
-            // Already debited (a resend older than the idempotency window): never take the money twice.
-            return pending.Amount == command.Amount
-                ? new Decision(new CommandAccepted(state.Version, state.Balance), [], state)
-                : Reject(state, RejectionReason.CommandIdReused, $"Transfer {command.TransferId} was already debited with {pending}.");
+            return repeat;
         }
         var amount = new Money(Money.Normalize(command.Amount, state.Currency), state.Currency);
         var reference = NormalizeReference(command.Reference);
@@ -203,15 +200,21 @@ public static class Account
         {
             return rejection;
         }
-        if (state.PendingCredits.TryGet(command.TransferId, out var credited))
+        if (RepeatIfPending(state, state.PendingCredits, command.TransferId, command.Amount.Amount, "credited") is { } repeat)
         {
-            // Already credited (a resend older than the idempotency window): never give the money twice.
-            return credited == command.Amount
-                ? new Decision(new CommandAccepted(state.Version, state.Balance), [], state)
-                : Reject(state, RejectionReason.CommandIdReused, $"Transfer {command.TransferId} was already credited with {credited}.");
+            return repeat;
         }
         return Accept(state, new TransferCredited(command.TransferId, command.DebitAccountId, command.Amount, NormalizeReference(command.Reference), command.CommandId, now));
     }
+
+    /// <summary>
+    /// A debit or credit resent after the idempotency window forgot its command id: the transfer is
+    /// still pending on this account, so it is answered as done and never applied twice.
+    /// </summary>
+    private static Decision? RepeatIfPending(AccountState state, PendingTransfers pending, TransferId transferId, decimal amount, string done) =>
+        !pending.TryGet(transferId, out var recorded) ? null
+        : recorded.Amount == amount ? new Decision(new CommandAccepted(state.Version, state.Balance), [], state)
+        : Reject(state, RejectionReason.CommandIdReused, $"Transfer {transferId} was already {done} with {recorded}.");
 
     /// <summary>Settles a transfer on its source (the money arrived) or on its destination (the credit is confirmed).</summary>
     private static Decision Settle(AccountState state, SettleTransfer command, DateTimeOffset now) =>
