@@ -165,13 +165,7 @@ public sealed class AccountActorSpecs : Akka.TestKit.Xunit2.TestKit, IAsyncLifet
             await _host.Send(new DepositMoney(id, CommandId.New(), 1m));
         }
 
-        // Snapshots are written asynchronously after the reply, so wait for the pruning to settle. One save runs
-        // at a time; one due while the previous still runs is taken when that finishes, at a later event.
-        await AwaitAssertAsync(() =>
-        {
-            var stored = Assert.Single(_host.StoredSnapshotSequenceNrs(id));
-            Assert.InRange(stored, 10L, 12L);
-        }, TimeSpan.FromSeconds(10));
+        Assert.InRange(await _host.WaitForSingleSnapshot(id, 10), 10L, 12L);
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public sealed class AccountRecoverySpecs
                 outcomes.Add(await first.Send(command));
             }
             before = await first.StateOf(id);
-            await WaitForSnapshot(first, id, 10);
+            await first.WaitForSingleSnapshot(id, 10);
         }
 
         await using var second = AccountsTestHost.Start(path, Configure);
@@ -56,7 +56,7 @@ public sealed class AccountRecoverySpecs
             {
                 await first.Send(new DepositMoney(id, CommandId.New(), 1m));
             }
-            await WaitForSnapshot(first, id, 10);
+            await first.WaitForSingleSnapshot(id, 10);
         }
 
         EraseStoredPayloadsUpTo(path, id, 10);
@@ -79,7 +79,7 @@ public sealed class AccountRecoverySpecs
             await first.Send(new OpenAccount(id, CommandId.New(), "Ada", "EUR"));
             await Task.WhenAll(Enumerable.Range(1, 100).Select(i => first.Send(new DepositMoney(id, new CommandId($"d-{i}"), 0.01m * i))));
             before = await first.StateOf(id);
-            await WaitForSnapshot(first, id, 101);
+            await first.WaitForSingleSnapshot(id, 101);
         }
 
         EraseStoredPayloadsUpTo(path, id, 101);
@@ -100,18 +100,6 @@ public sealed class AccountRecoverySpecs
     }
 
     private static void Configure(Hosting.BankAccountsOptions options) => options.Accounts.SnapshotEvery = SnapshotEvery;
-
-    /// <summary>Waits until one snapshot is stored, at or after <paramref name="sequenceNr"/> (a save due while
-    /// the previous one still runs is taken when that one finishes, a few events later), older ones pruned.</summary>
-    private static async Task WaitForSnapshot(AccountsTestHost host, AccountId id, long sequenceNr)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (host.StoredSnapshotSequenceNrs(id) is not [var stored] || stored < sequenceNr)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"No single snapshot at or after {sequenceNr}: {string.Join(",", host.StoredSnapshotSequenceNrs(id))}");
-            await Task.Delay(50);
-        }
-    }
 
     private static void AssertSameState(AccountState expected, AccountState actual)
     {

@@ -210,6 +210,29 @@ public sealed class AccountsTestHost : IAsyncDisposable
         return [.. result];
     }
 
+    /// <summary>
+    /// Waits (bounded) until exactly one snapshot is stored, at or after <paramref name="sequenceNr"/>, and
+    /// returns its sequence number. Snapshots are saved after the reply and older ones pruned after that;
+    /// one save runs at a time, so one that falls due meanwhile is taken when it finishes, a few events later.
+    /// </summary>
+    public async Task<long> WaitForSingleSnapshot(AccountId id, long sequenceNr, TimeSpan? deadline = null)
+    {
+        var until = DateTime.UtcNow + (deadline ?? TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            var stored = StoredSnapshotSequenceNrs(id);
+            if (stored is [var only] && only >= sequenceNr)
+            {
+                return only;
+            }
+            if (DateTime.UtcNow > until)
+            {
+                throw new TimeoutException($"No single snapshot at or after {sequenceNr}: {string.Join(",", stored)}");
+            }
+            await Task.Delay(20);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _host.StopAsync();
