@@ -199,6 +199,26 @@ public sealed class SerializationSpecs : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void Should_upcast_an_older_stored_snapshot_through_its_stored_shape()
+    {
+        // A hypothetical v0 snapshot that called the idempotency window "commands".
+        var serializer = new BankAccountsSerializer((ExtendedActorSystem)Sys, [new AccountStateV0ToV1()]);
+        var state = Account.Replay(Id, (AccountEvent[])
+        [
+            new AccountOpened(Id, "Ada", Currency.EUR, 0m, new CommandId("a"), At),
+            new MoneyDeposited(new Money(10m, Currency.EUR), null, new CommandId("b"), At),
+        ]);
+        var v0 = JsonNode.Parse(_serializer.ToBinary(state))!.AsObject();
+        v0["commands"] = v0["recentCommands"]!.DeepClone();
+        Assert.True(v0.Remove("recentCommands"));
+
+        var restored = Assert.IsType<AccountState>(serializer.FromBinary(Encoding.UTF8.GetBytes(v0.ToJsonString()), "AccountState.v0"));
+
+        Assert.Equal(state, restored);
+        Assert.Equal(2, restored.RecentCommands.Count);
+    }
+
+    [Fact]
     public void Should_refuse_an_unknown_manifest_with_a_clear_error()
     {
         var error = Assert.Throws<System.Runtime.Serialization.SerializationException>(
@@ -209,6 +229,21 @@ public sealed class SerializationSpecs : Akka.TestKit.Xunit2.TestKit
     private string Canonical(object value) => Encoding.UTF8.GetString(_serializer.ToBinary(value));
 
     private sealed record RenamedMoneyDeposited(decimal Amount);
+
+    private sealed class AccountStateV0ToV1 : IEventUpcaster
+    {
+        public string FromManifest => "AccountState.v0";
+
+        public string ToManifest => "AccountState.v1";
+
+        public JsonObject Upcast(JsonObject stored)
+        {
+            var upcast = stored.DeepClone().AsObject();
+            upcast["recentCommands"] = upcast["commands"]!.DeepClone();
+            upcast.Remove("commands");
+            return upcast;
+        }
+    }
 
     private sealed class MoneyDepositedV0ToV1 : IEventUpcaster
     {

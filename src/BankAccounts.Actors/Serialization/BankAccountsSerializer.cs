@@ -52,12 +52,7 @@ public sealed class BankAccountsSerializer : SerializerWithStringManifest
         {
             throw new SerializationException($"Unknown manifest '{manifest}': no type and no upcaster is registered for it.");
         }
-        if (type == typeof(AccountState))
-        {
-            return Deserialize<AccountStateV1>(bytes, manifest).ToState();
-        }
-        return JsonSerializer.Deserialize(bytes, type, Options)
-            ?? throw new SerializationException($"Stored '{manifest}' is null.");
+        return Read(type, manifest, stored => JsonSerializer.Deserialize(bytes, stored, Options));
     }
 
     private object FromUpcast(byte[] bytes, string manifest)
@@ -72,9 +67,18 @@ public sealed class BankAccountsSerializer : SerializerWithStringManifest
         {
             throw new SerializationException($"Upcasting ended at '{manifest}', which has no type.");
         }
-        return json.Deserialize(type, Options) ?? throw new SerializationException($"Upcast '{manifest}' is null.");
+        return Read(type, manifest, stored => json.Deserialize(stored, Options));
     }
 
-    private static T Deserialize<T>(byte[] bytes, string manifest) =>
-        JsonSerializer.Deserialize<T>(bytes, Options) ?? throw new SerializationException($"Stored '{manifest}' is null.");
+    /// <summary>
+    /// Reads <paramref name="type"/> through its stored shape: a snapshot is stored as <see cref="AccountStateV1"/>,
+    /// everything else as itself. Both the direct and the upcast path go through here.
+    /// </summary>
+    private static object Read(Type type, string manifest, Func<Type, object?> deserialize)
+    {
+        var read = type == typeof(AccountState)
+            ? (deserialize(typeof(AccountStateV1)) as AccountStateV1)?.ToState()
+            : deserialize(type);
+        return read ?? throw new SerializationException($"Stored '{manifest}' is null.");
+    }
 }
