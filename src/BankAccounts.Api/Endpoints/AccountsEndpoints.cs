@@ -110,25 +110,21 @@ public static class AccountsEndpoints
         var id = headers.IdempotencyKey is { } key ? AccountId.DeriveFrom(key) : AccountId.New();
         var answer = await sender.SendAsync(
             new OpenAccount(id, headers.CommandId, request.Owner, request.Currency, request.OverdraftLimit, headers.ExpectedVersion), cancellationToken);
-        switch (answer)
+        if (Refusal(answer, id, sender, out var accepted) is { } refused)
         {
-            case { TimedOut: true }:
-                return Problems.AccountUnavailable(id, sender.Timeout);
-            case { Value: CommandAccepted accepted }:
-                // Owner, currency and limit as the account stored them (trimmed, normalised), also for a retried request.
-                var state = await sender.GetStateAsync(id, cancellationToken);
-                if (state.TimedOut)
-                {
-                    return Problems.AccountUnavailable(id, sender.Timeout);
-                }
-                var opened = state.Value!;
-                SetETag(http, accepted.Version);
-                return TypedResults.Created(
-                    $"/accounts/{id}",
-                    new AccountOpenedResponse(id.Value, opened.Owner, opened.Currency.Code, opened.OverdraftLimit, accepted.Balance, accepted.Version));
-            default:
-                return NotAccepted(id, answer.Value!);
+            return refused;
         }
+        // Owner, currency and limit as the account stored them (trimmed, normalised), also for a retried request.
+        var state = await sender.GetStateAsync(id, cancellationToken);
+        if (state.TimedOut)
+        {
+            return Problems.AccountUnavailable(id, sender.Timeout);
+        }
+        var opened = state.Value!;
+        SetETag(http, accepted.Version);
+        return TypedResults.Created(
+            $"/accounts/{id}",
+            new AccountOpenedResponse(id.Value, opened.Owner, opened.Currency.Code, opened.OverdraftLimit, accepted.Balance, accepted.Version));
     }
 
     private static Task<Results<Ok<BalanceResponse>, ProblemHttpResult>> Deposit(
@@ -157,16 +153,12 @@ public static class AccountsEndpoints
         }
 
         var answer = await sender.SendAsync(command(accountId, headers, body.Value!), cancellationToken);
-        switch (answer)
+        if (Refusal(answer, accountId, sender, out var accepted) is { } refused)
         {
-            case { TimedOut: true }:
-                return Problems.AccountUnavailable(accountId, sender.Timeout);
-            case { Value: CommandAccepted accepted }:
-                SetETag(http, accepted.Version);
-                return TypedResults.Ok(new BalanceResponse(accountId.Value, accepted.Balance, accepted.Version));
-            default:
-                return NotAccepted(accountId, answer.Value!);
+            return refused;
         }
+        SetETag(http, accepted.Version);
+        return TypedResults.Ok(new BalanceResponse(accountId.Value, accepted.Balance, accepted.Version));
     }
 
     private static async Task<Results<Ok<AccountClosedResponse>, ProblemHttpResult>> Close(
@@ -184,16 +176,12 @@ public static class AccountsEndpoints
         }
 
         var answer = await sender.SendAsync(new CloseAccount(accountId, headers.CommandId, headers.ExpectedVersion), cancellationToken);
-        switch (answer)
+        if (Refusal(answer, accountId, sender, out var accepted) is { } refused)
         {
-            case { TimedOut: true }:
-                return Problems.AccountUnavailable(accountId, sender.Timeout);
-            case { Value: CommandAccepted accepted }:
-                SetETag(http, accepted.Version);
-                return TypedResults.Ok(new AccountClosedResponse(accountId.Value, accepted.Balance, accepted.Version, "closed"));
-            default:
-                return NotAccepted(accountId, answer.Value!);
+            return refused;
         }
+        SetETag(http, accepted.Version);
+        return TypedResults.Ok(new AccountClosedResponse(accountId.Value, accepted.Balance, accepted.Version, "closed"));
     }
 
     private static async Task<Results<Ok<AccountResponse>, ProblemHttpResult>> GetAccount(
@@ -300,12 +288,19 @@ public static class AccountsEndpoints
         return TypedResults.Ok(new AccountListResponse([.. accounts.Select(ToResponse)]));
     }
 
-    private static ProblemHttpResult NotAccepted(AccountId id, CommandOutcome outcome) => outcome switch
+    /// <summary>The problem to answer when the command was not accepted (no answer in time, declined, rejected); null when it was.</summary>
+    private static ProblemHttpResult? Refusal(AccountAnswer<CommandOutcome> answer, AccountId id, AccountCommandSender sender, out CommandAccepted accepted)
     {
-        CommandDeclined declined => Problems.Declined(declined),
-        CommandRejected rejected => Problems.Rejected(id, rejected),
-        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome.GetType().Name, "Unknown command outcome."),
-    };
+        accepted = (answer.Value as CommandAccepted)!; // read by callers only when no refusal is returned
+        return answer switch
+        {
+            { TimedOut: true } => Problems.AccountUnavailable(id, sender.Timeout),
+            { Value: CommandAccepted } => null,
+            { Value: CommandDeclined declined } => Problems.Declined(declined),
+            { Value: CommandRejected rejected } => Problems.Rejected(id, rejected),
+            _ => throw new ArgumentOutOfRangeException(nameof(answer), answer.Value?.GetType().Name, "Unknown command outcome."),
+        };
+    }
 
     private static void SetETag(HttpContext http, long version) =>
         http.Response.Headers[HeaderNames.ETag] = CommandHeaders.ETagOf(version);
