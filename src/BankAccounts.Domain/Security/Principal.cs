@@ -1,0 +1,60 @@
+namespace BankAccounts.Domain.Security;
+
+/// <summary>What a caller is allowed to be (the token's <c>role</c> claim).</summary>
+public enum Role
+{
+    /// <summary>Owns accounts: acts on its own accounts only.</summary>
+    Customer = 1,
+
+    /// <summary>Bank staff at the counter: opens accounts for customers, deposits and withdraws on any account, reads any account.</summary>
+    Teller = 2,
+
+    /// <summary>Reads everything, changes nothing.</summary>
+    Auditor = 3,
+
+    /// <summary>Runs the system (projections, cluster, integrity); moves no money.</summary>
+    Admin = 4,
+
+    /// <summary>The system itself: transfer steps and events recorded before attribution existed. Never held by a token.</summary>
+    System = 5,
+}
+
+/// <summary>
+/// Who asks: the token's subject (a stable id from the identity provider), its role and, for
+/// display only, its name. Every command carries one and every event records the one that caused it.
+/// </summary>
+public sealed record Principal(string Subject, Role Role, string? Name = null)
+{
+    public const int MaxSubjectLength = 200;
+
+    /// <summary>Attributed to events written before events recorded who caused them (release 1).</summary>
+    public static readonly Principal Legacy = new("system:legacy", Role.System, "recorded before attribution");
+
+    /// <summary>Roles a token may carry, by their claim value.</summary>
+    public static bool TryParseRole(string? claim, out Role role)
+    {
+        role = claim switch
+        {
+            "customer" => Role.Customer,
+            "teller" => Role.Teller,
+            "auditor" => Role.Auditor,
+            "admin" => Role.Admin,
+            _ => default,
+        };
+        return role != default;
+    }
+
+    public static string ClaimOf(Role role) => role switch
+    {
+        Role.Customer => "customer",
+        Role.Teller => "teller",
+        Role.Auditor => "auditor",
+        Role.Admin => "admin",
+        _ => throw new ArgumentOutOfRangeException(nameof(role), role, "No token carries this role."),
+    };
+
+    public static bool IsValidSubject(string? subject) =>
+        !string.IsNullOrWhiteSpace(subject) && subject.Length <= MaxSubjectLength && !subject.Any(char.IsControl);
+
+    public override string ToString() => $"{ClaimOf(Role == Role.System ? Role.Admin : Role)}:{Subject}";
+}
