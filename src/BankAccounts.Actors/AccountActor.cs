@@ -21,13 +21,15 @@ public sealed class AccountActor : ReceivePersistentActor
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly AccountsOptions _options;
     private readonly TimeProvider _clock;
+    private readonly ICommandHistory _history;
+    private readonly ActorSystem _system = Context.System;
     private AccountState _state;
     private AccountState _confirmedState;
     private long _confirmedSequenceNr;
     private long _lastSnapshotSequenceNr;
     private bool _savingSnapshot;
 
-    public AccountActor(string entityId, AccountsOptions options, TimeProvider clock)
+    public AccountActor(string entityId, AccountsOptions options, TimeProvider clock, ICommandHistory history)
     {
         if (!AccountId.TryParse(entityId, out var id))
         {
@@ -35,6 +37,7 @@ public sealed class AccountActor : ReceivePersistentActor
         }
         _options = options;
         _clock = clock;
+        _history = history;
         _state = AccountState.Initial(id);
         _confirmedState = _state;
         PersistenceId = AccountPersistenceId.For(id);
@@ -48,7 +51,11 @@ public sealed class AccountActor : ReceivePersistentActor
         Recover<RecoveryCompleted>(_ => Confirmed(_state));
 
         Command<AccountCommand>(Handle);
-        Command<AccountMessages.GetAccountState>(_ => AnswerWhenDurable(_state));
+        Command<AccountMessages.GetAccountState>(_ =>
+        {
+            AnswerWhenDurable(_state);
+            PassivateIfNeverOpened();
+        });
         Command<AccountMessages.StopAccount>(_ => DeferAsync(AccountMessages.StopAccount.Instance, _ => Context.Stop(Self)));
         Command<SaveSnapshotSuccess>(saved =>
         {
@@ -67,20 +74,69 @@ public sealed class AccountActor : ReceivePersistentActor
 
     public override string PersistenceId { get; }
 
-    public static Akka.Actor.Props Props(string entityId, AccountsOptions options, TimeProvider clock) =>
-        Akka.Actor.Props.Create(() => new AccountActor(entityId, options, clock));
+    public static Akka.Actor.Props Props(string entityId, AccountsOptions options, TimeProvider clock, ICommandHistory history) =>
+        Akka.Actor.Props.Create(() => new AccountActor(entityId, options, clock, history));
 
     private void Handle(AccountCommand command)
     {
-        var decision = Account.Decide(_state, command, _clock.GetUtcNow());
+        if (Account.NeedsHistoryLookup(_state, command))
+        {
+            LookUpThenDecide(command);
+            return;
+        }
+        Decide(command, remembered: null, Sender);
+    }
+
+    /// <summary>
+    /// The window no longer holds the command's id: ask the command history, holding every other
+    /// message back meanwhile so commands are still decided one at a time, in order.
+    /// </summary>
+    private void LookUpThenDecide(AccountCommand command)
+    {
+        var replyTo = Sender;
+        FindInHistoryAsync(_state.Id, command.CommandId, _state.RecentCommands.ForgottenThrough).PipeTo(
+            Self, success: remembered => new HistoryAnswered(command, remembered, replyTo), failure: e => new HistoryFailed(command, e));
+        BecomeStacked(() =>
+        {
+            Command<HistoryAnswered>(answered =>
+            {
+                UnbecomeStacked();
+                Stash.UnstashAll();
+                Decide(answered.Command, answered.Remembered, answered.ReplyTo);
+            });
+            Command<HistoryFailed>(failed =>
+            {
+                // Unanswered, the caller's ask times out and is repeated with the same command id.
+                _log.Warning(failed.Cause, "Command history lookup for {0} on {1} failed; the command is not decided.", failed.Command.CommandId, PersistenceId);
+                UnbecomeStacked();
+                Stash.UnstashAll();
+            });
+            CommandAny(_ => Stash.Stash());
+        });
+    }
+
+    /// <summary>The indexed history first; the journal itself when that one has not caught up.</summary>
+    private async Task<ProcessedCommand?> FindInHistoryAsync(AccountId id, CommandId commandId, long forgottenThrough)
+    {
+        var answer = await _history.FindAsync(id, commandId, forgottenThrough, CancellationToken.None);
+        if (!answer.Complete && _history is not JournalCommandHistory)
+        {
+            answer = await new JournalCommandHistory(_system).FindAsync(id, commandId, forgottenThrough, CancellationToken.None);
+        }
+        return answer.Command;
+    }
+
+    private void Decide(AccountCommand command, ProcessedCommand? remembered, IActorRef replyTo)
+    {
+        var decision = Account.Decide(_state, command, _clock.GetUtcNow(), remembered);
         if (decision.Events.Count == 0)
         {
-            AnswerWhenDurable(decision.Outcome);
+            DeferAsync(decision.Outcome, outcome => replyTo.Tell(outcome));
+            PassivateIfNeverOpened();
             return;
         }
 
         _state = decision.NewState;
-        var replyTo = Sender;
         var pending = decision.Events.Count;
         PersistAllAsync(decision.Events, _ =>
         {
@@ -93,6 +149,22 @@ public sealed class AccountActor : ReceivePersistentActor
             SnapshotIfDue();
         });
     }
+
+    /// <summary>
+    /// An account nobody opened stops right after answering: a flood of commands or queries for
+    /// random ids then costs a recovery each, never an entity living until the idle timeout.
+    /// </summary>
+    private void PassivateIfNeverOpened()
+    {
+        if (_state.Status == AccountStatus.NotOpened && LastSequenceNr == 0)
+        {
+            Context.Parent.Tell(new Akka.Cluster.Sharding.Passivate(AccountMessages.StopAccount.Instance));
+        }
+    }
+
+    private sealed record HistoryAnswered(AccountCommand Command, ProcessedCommand? Remembered, IActorRef ReplyTo);
+
+    private sealed record HistoryFailed(AccountCommand Command, Exception Cause);
 
     /// <summary>Answers after every write already in flight has been confirmed.</summary>
     private void AnswerWhenDurable(object answer)

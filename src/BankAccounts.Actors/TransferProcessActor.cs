@@ -22,6 +22,7 @@ public sealed class TransferProcessActor : ReceivePersistentActor, IWithTimers
     private Currency? _sourceCurrency;
     private TransferStep _inFlight = TransferStep.None;
     private int _attempt;
+    private int _refusals;
 
     public TransferProcessActor(string entityId, IActorRef accounts, TransfersOptions options, TimeProvider clock)
     {
@@ -38,7 +39,15 @@ public sealed class TransferProcessActor : ReceivePersistentActor, IWithTimers
         Recover<TransferEvent>(@event => _state = Transfer.Evolve(_state, @event));
 
         Command<RequestTransfer>(Handle);
-        Command<TransferMessages.GetTransfer>(_ => Sender.Tell(_state));
+        Command<TransferMessages.GetTransfer>(_ =>
+        {
+            Sender.Tell(_state);
+            if (_state.Status == TransferStatus.NotRequested)
+            {
+                // Asked about a transfer nobody requested: stop now rather than at the idle timeout.
+                Context.Parent.Tell(new Akka.Cluster.Sharding.Passivate(TransferMessages.StopTransfer.Instance));
+            }
+        });
         Command<TransferMessages.ResumeTransfer>(_ => TakeNextStep());
         Command<TransferMessages.StopTransfer>(_ => Context.Stop(Self));
         Command<SourceLookedUp>(OnSourceLookedUp);
@@ -113,20 +122,39 @@ public sealed class TransferProcessActor : ReceivePersistentActor, IWithTimers
     private void OnStepAnswered(StepAnswered answered)
     {
         _inFlight = TransferStep.None;
+        var now = _clock.GetUtcNow();
+        var decision = Transfer.OnOutcome(_state, answered.Step, answered.Outcome, _sourceCurrency!, now);
+        if (decision.Refused is { } refusal)
+        {
+            // Never counted as done: retried, and surfaced as stuck once it is clearly not going to pass.
+            if (++_refusals >= _options.MaxStepRefusals)
+            {
+                _log.Error("Transfer {0}: step {1} refused {2} times ({3}); the transfer is stuck and needs attention.",
+                    _state.Id, answered.Step, _refusals, refusal);
+                PersistThen(Transfer.GiveUp(_state, answered.Step, refusal, now), TakeNextStep);
+                return;
+            }
+            RetryLater(answered.Step, $"refused: {refusal}");
+            return;
+        }
         _attempt = 0;
-        var decision = Transfer.OnOutcome(_state, answered.Step, answered.Outcome, _sourceCurrency!, _clock.GetUtcNow());
+        _refusals = 0;
         PersistThen(decision, TakeNextStep);
     }
 
     private void OnStepUnanswered(StepUnanswered unanswered)
     {
         _inFlight = TransferStep.None;
+        RetryLater(unanswered.Step, $"no answer ({unanswered.Cause.GetType().Name})");
+    }
+
+    private void RetryLater(TransferStep step, string why)
+    {
         var delay = TimeSpan.FromTicks(Math.Min(
             _options.MaxRetryDelay.Ticks,
             _options.MinRetryDelay.Ticks * (1L << Math.Min(_attempt, 20))));
         _attempt++;
-        _log.Warning("Transfer {0}: step {1} got no answer ({2}); retry #{3} in {4}.",
-            _state.Id, unanswered.Step, unanswered.Cause.GetType().Name, _attempt, delay);
+        _log.Warning("Transfer {0}: step {1} {2}; retry #{3} in {4}.", _state.Id, step, why, _attempt, delay);
         Timers.StartSingleTimer(RetryTimer, RetryStep.Instance, delay);
     }
 

@@ -13,5 +13,11 @@ public sealed class TransfersOptions
 
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// A settle or refund the account refuses this many times in a row (it was not already applied)
+    /// marks the transfer stuck instead of being retried forever or counted as done.
+    /// </summary>
+    public int MaxStepRefusals { get; set; } = 5;
+
     public TimeSpan PassivateIdleAfter { get; set; } = TimeSpan.FromMinutes(1);
 }

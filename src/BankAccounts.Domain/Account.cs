@@ -1,3 +1,4 @@
+using BankAccounts.Domain.Security;
 using static BankAccounts.Domain.AccountCommands;
 using static BankAccounts.Domain.AccountEvents;
 
@@ -12,16 +13,29 @@ public static class Account
     public const int MaxOwnerLength = 200;
     public const int MaxReferenceLength = 140;
 
-    public static Decision Decide(AccountState state, AccountCommand command, DateTimeOffset now)
+    /// <param name="remembered">
+    /// What the command history holds for this command id, when the idempotency window no longer
+    /// does (see <see cref="NeedsHistoryLookup"/>); null when it holds nothing.
+    /// </param>
+    public static Decision Decide(AccountState state, AccountCommand command, DateTimeOffset now, ProcessedCommand? remembered = null)
     {
         if (command.AccountId != state.Id)
         {
             return Reject(state, RejectionReason.InvalidCommand, $"Command for account {command.AccountId} sent to account {state.Id}.");
         }
-        if (state.RecentCommands.TryGet(command.CommandId, out var processed))
+        if (!IsInItsNamespace(command))
         {
-            return IsSameRequest(state, processed, command)
-                ? new Decision(processed.Outcome, [], state)
+            return Reject(state, RejectionReason.InvalidCommand, $"Command id '{command.CommandId}' cannot be used for this command.");
+        }
+        if (Authorize(state, command) is { } refused)
+        {
+            return refused;
+        }
+        var known = state.RecentCommands.TryGet(command.CommandId, out var recent) ? recent : remembered;
+        if (known is not null && known.CommandId == command.CommandId)
+        {
+            return IsSameRequest(state, known, command)
+                ? new Decision(known.Outcome, [], state)
                 : Reject(state, RejectionReason.CommandIdReused,
                     $"Command id '{command.CommandId}' was already used on this account for a different request.");
         }
@@ -30,7 +44,7 @@ public static class Account
             return Reject(state, RejectionReason.VersionMismatch,
                 $"Expected version {expected} but the account is at version {state.Version}.");
         }
-        return command switch
+        var decision = command switch
         {
             OpenAccount open => Open(state, open, now),
             DepositMoney deposit => Deposit(state, deposit, now),
@@ -42,7 +56,66 @@ public static class Account
             RefundTransfer refund => Refund(state, refund, now),
             _ => Reject(state, RejectionReason.InvalidCommand, $"Unknown command {command.GetType().Name}."),
         };
+        var metadata = new EventMetadata(command.Principal, command.TraceParent);
+        return decision.Events.Count == 0
+            ? decision
+            : decision with { Events = [.. decision.Events.Select(e => e with { Metadata = metadata })] };
     }
+
+    /// <summary>
+    /// Whether <see cref="Decide"/> needs the command history's answer for this command: the window
+    /// does not hold its id, and has already forgotten older commands that the history still keeps.
+    /// </summary>
+    public static bool NeedsHistoryLookup(AccountState state, AccountCommand command) =>
+        state.RecentCommands.ForgottenThrough > 0 && !state.RecentCommands.TryGet(command.CommandId, out _);
+
+    /// <summary>Client keys and transfer step ids never meet: a step carries exactly its own id, a client command never a step's.</summary>
+    private static bool IsInItsNamespace(AccountCommand command) => command switch
+    {
+        DebitForTransfer debit => debit.CommandId == debit.TransferId.StepCommandId(Transfer.DebitStep),
+        CreditFromTransfer credit => credit.CommandId == credit.TransferId.StepCommandId(Transfer.CreditStep),
+        SettleTransfer settle => settle.CommandId == settle.TransferId.StepCommandId(Transfer.SettleStep)
+            || settle.CommandId == settle.TransferId.StepCommandId(Transfer.SettleDestinationStep),
+        RefundTransfer refund => refund.CommandId == refund.TransferId.StepCommandId(Transfer.RefundStep),
+        _ => !command.CommandId.IsTransferStep,
+    };
+
+    /// <summary>
+    /// Who may do what (<see cref="AccountAccess"/>), before anything else, so a caller who may not
+    /// act learns nothing, not even a replayed outcome. Credit, settle and refund are steps of a
+    /// transfer whose debit was authorized; they act for its requester.
+    /// </summary>
+    private static Decision? Authorize(AccountState state, AccountCommand command)
+    {
+        var verdict = command switch
+        {
+            OpenAccount open when state.Status == AccountStatus.NotOpened =>
+                AccountAccess.CheckOpening(command.Principal, open.CustomerId, open.OverdraftLimit),
+            OpenAccount => AccountAccess.Check(command.Principal, AccountAction.Open, state.OwnerId),
+            DepositMoney => AccountAccess.Check(command.Principal, AccountAction.Deposit, state.OwnerId),
+            WithdrawMoney => AccountAccess.Check(command.Principal, AccountAction.Withdraw, state.OwnerId),
+            CloseAccount => AccountAccess.Check(command.Principal, AccountAction.Close, state.OwnerId),
+            DebitForTransfer => AccountAccess.Check(command.Principal, AccountAction.TransferFrom, state.OwnerId),
+            _ => AccessVerdict.Allowed,
+        };
+        return verdict switch
+        {
+            AccessVerdict.Allowed => null,
+            AccessVerdict.NotFound => Reject(state, RejectionReason.AccountNotFound, $"Account {state.Id} does not exist."),
+            _ => Reject(state, RejectionReason.Forbidden, $"A {command.Principal.Role.ToString().ToLowerInvariant()} may not {VerbOf(command)}."),
+        };
+    }
+
+    private static string VerbOf(AccountCommand command) => command switch
+    {
+        OpenAccount { OverdraftLimit: > 0m } => "open this account with an overdraft",
+        OpenAccount => "open an account for this customer",
+        DepositMoney => "deposit money",
+        WithdrawMoney => "withdraw money",
+        CloseAccount => "close accounts",
+        DebitForTransfer => "send transfers",
+        _ => "do this",
+    };
 
     public static AccountState Evolve(AccountState state, AccountEvent @event)
     {
@@ -55,6 +128,7 @@ public static class Account
                 Currency = opened.Currency,
                 OverdraftLimit = opened.OverdraftLimit,
                 OpenedAt = opened.OccurredAt,
+                OwnerId = opened.OwnerId,
             },
             MoneyDeposited deposited => state with { Balance = state.Balance + deposited.Amount.Amount },
             MoneyWithdrawn withdrawn => state with { Balance = state.Balance - withdrawn.Amount.Amount },
@@ -119,12 +193,17 @@ public static class Account
         {
             errors.AddRange(Money.ValidateNonNegative(command.OverdraftLimit, currency, "overdraftLimit"));
         }
+        var ownerId = command.CustomerId ?? (command.Principal.Role == Role.Customer ? command.Principal.Subject : null);
+        if (ownerId is not null && !Principal.IsValidSubject(ownerId))
+        {
+            errors.Add($"'customerId' must be 1 to {Principal.MaxSubjectLength} characters without control characters.");
+        }
         if (errors.Count > 0)
         {
             return Reject(state, RejectionReason.InvalidCommand, [.. errors]);
         }
         return Accept(state, new AccountOpened(
-            state.Id, owner, currency, Money.Normalize(command.OverdraftLimit, currency), command.CommandId, now));
+            state.Id, owner, currency, Money.Normalize(command.OverdraftLimit, currency), command.CommandId, now) { OwnerId = ownerId });
     }
 
     private static Decision Deposit(AccountState state, DepositMoney command, DateTimeOffset now)
@@ -296,41 +375,54 @@ public static class Account
         new(new CommandRejected(reason, errors, state.Version), [], state);
 
     /// <summary>The answer the command that caused <paramref name="event"/> got, given the state right after it.</summary>
-    private static CommandOutcome OutcomeOf(AccountState after, AccountEvent @event) => @event switch
+    private static CommandOutcome OutcomeOf(AccountState after, AccountEvent @event) => OutcomeOf(after.Version, after.Balance, after.Currency, @event);
+
+    private static CommandOutcome OutcomeOf(long version, decimal balance, Currency currency, AccountEvent @event) => @event switch
     {
-        WithdrawalDeclined declined => new CommandDeclined(after.Version, after.Balance, nameof(WithdrawalDeclineReason.InsufficientFunds),
+        WithdrawalDeclined declined => new CommandDeclined(version, balance, nameof(WithdrawalDeclineReason.InsufficientFunds),
             $"Withdrawal of {declined.Requested} declined: only {declined.Available} {declined.Requested.Currency.Code} available including the overdraft."),
-        TransferDebitDeclined declined => new CommandDeclined(after.Version, after.Balance, nameof(WithdrawalDeclineReason.InsufficientFunds),
+        TransferDebitDeclined declined => new CommandDeclined(version, balance, nameof(WithdrawalDeclineReason.InsufficientFunds),
             $"Transfer of {declined.Requested} declined: only {declined.Available} {declined.Requested.Currency.Code} available including the overdraft."),
-        AccountClosureDeclined { Reason: ClosureDeclineReason.TransfersPending } => new CommandDeclined(after.Version, after.Balance,
+        AccountClosureDeclined { Reason: ClosureDeclineReason.TransfersPending } => new CommandDeclined(version, balance,
             nameof(ClosureDeclineReason.TransfersPending), "The account cannot be closed while a transfer it sent or received is still being settled."),
-        AccountClosureDeclined declined => new CommandDeclined(after.Version, after.Balance, nameof(ClosureDeclineReason.NonZeroBalance),
-            $"The account cannot be closed while its balance is {declined.Balance} {after.Currency.Code}; it must be zero."),
-        _ => new CommandAccepted(after.Version, after.Balance),
+        AccountClosureDeclined declined => new CommandDeclined(version, balance, nameof(ClosureDeclineReason.NonZeroBalance),
+            $"The account cannot be closed while its balance is {declined.Balance} {currency.Code}; it must be zero."),
+        _ => new CommandAccepted(version, balance),
     };
 
-    private static ProcessedCommand Processed(AccountState after, AccountEvent @event) => @event switch
+    private static ProcessedCommand Processed(AccountState after, AccountEvent @event) =>
+        Remembered(@event, after.Version, after.Balance, after.Currency);
+
+    /// <summary>
+    /// What the idempotency window (and the command history behind it) remembers of the command that
+    /// caused <paramref name="event"/>, given the account's version, balance and currency right after it.
+    /// </summary>
+    public static ProcessedCommand Remembered(AccountEvent @event, long version, decimal balance, Currency currency)
     {
-        AccountOpened opened => new(@event.CommandId, CommandKind.OpenAccount, opened.OverdraftLimit,
-            OpeningDetails(opened.Owner, opened.Currency.Code), OutcomeOf(after, @event)),
-        MoneyDeposited deposited => new(@event.CommandId, CommandKind.DepositMoney, deposited.Amount.Amount, deposited.Reference, OutcomeOf(after, @event)),
-        MoneyWithdrawn withdrawn => new(@event.CommandId, CommandKind.WithdrawMoney, withdrawn.Amount.Amount, withdrawn.Reference, OutcomeOf(after, @event)),
-        WithdrawalDeclined declined => new(@event.CommandId, CommandKind.WithdrawMoney, declined.Requested.Amount, declined.Reference, OutcomeOf(after, @event)),
-        AccountClosed or AccountClosureDeclined => new(@event.CommandId, CommandKind.CloseAccount, 0m, null, OutcomeOf(after, @event)),
-        TransferDebited debited => new(@event.CommandId, CommandKind.DebitForTransfer, debited.Amount.Amount, debited.TransferId.ToString(), OutcomeOf(after, @event)),
-        TransferDebitDeclined declined => new(@event.CommandId, CommandKind.DebitForTransfer, declined.Requested.Amount, declined.TransferId.ToString(), OutcomeOf(after, @event)),
-        TransferCredited credited => new(@event.CommandId, CommandKind.CreditFromTransfer, credited.Amount.Amount, credited.TransferId.ToString(), OutcomeOf(after, @event)),
-        TransferSettled settled => new(@event.CommandId, CommandKind.SettleTransfer, 0m, settled.TransferId.ToString(), OutcomeOf(after, @event)),
-        TransferRefunded refunded => new(@event.CommandId, CommandKind.RefundTransfer, 0m, refunded.TransferId.ToString(), OutcomeOf(after, @event)),
-        _ => throw new ArgumentOutOfRangeException(nameof(@event), @event.GetType().Name, "Unknown account event."),
-    };
+        var outcome = OutcomeOf(version, balance, currency, @event);
+        return @event switch
+        {
+            AccountOpened opened => new(@event.CommandId, CommandKind.OpenAccount, opened.OverdraftLimit, OpeningDetails(opened.Owner, opened.Currency.Code), outcome),
+            MoneyDeposited deposited => new(@event.CommandId, CommandKind.DepositMoney, deposited.Amount.Amount, deposited.Reference, outcome),
+            MoneyWithdrawn withdrawn => new(@event.CommandId, CommandKind.WithdrawMoney, withdrawn.Amount.Amount, withdrawn.Reference, outcome),
+            WithdrawalDeclined declined => new(@event.CommandId, CommandKind.WithdrawMoney, declined.Requested.Amount, declined.Reference, outcome),
+            AccountClosed or AccountClosureDeclined => new(@event.CommandId, CommandKind.CloseAccount, 0m, null, outcome),
+            TransferDebited debited => new(@event.CommandId, CommandKind.DebitForTransfer, debited.Amount.Amount, debited.TransferId.ToString(), outcome),
+            TransferDebitDeclined declined => new(@event.CommandId, CommandKind.DebitForTransfer, declined.Requested.Amount, declined.TransferId.ToString(), outcome),
+            TransferCredited credited => new(@event.CommandId, CommandKind.CreditFromTransfer, credited.Amount.Amount, credited.TransferId.ToString(), outcome),
+            TransferSettled settled => new(@event.CommandId, CommandKind.SettleTransfer, 0m, settled.TransferId.ToString(), outcome),
+            TransferRefunded refunded => new(@event.CommandId, CommandKind.RefundTransfer, 0m, refunded.TransferId.ToString(), outcome),
+            _ => throw new ArgumentOutOfRangeException(nameof(@event), @event.GetType().Name, "Unknown account event."),
+        };
+    }
 
     /// <summary>A genuine retry repeats the request exactly (up to normalisation); anything else reuses the id.</summary>
     private static bool IsSameRequest(AccountState state, ProcessedCommand processed, AccountCommand command) => command switch
     {
         OpenAccount open => processed.Kind == CommandKind.OpenAccount
             && processed.Amount == open.OverdraftLimit
-            && processed.Details == OpeningDetails(open.Owner?.Trim() ?? string.Empty, open.Currency),
+            && processed.Details == OpeningDetails(open.Owner?.Trim() ?? string.Empty, open.Currency)
+            && (open.CustomerId is null || open.CustomerId == state.OwnerId),
         DepositMoney deposit => processed.Kind == CommandKind.DepositMoney
             && IsSameMovement(state, processed, deposit.Amount, deposit.Currency, deposit.Reference),
         WithdrawMoney withdraw => processed.Kind == CommandKind.WithdrawMoney

@@ -1,17 +1,31 @@
+using BankAccounts.Domain.Security;
+
 namespace BankAccounts.Domain;
 
 /// <summary>
 /// A request to change an account. Every command carries the caller's <see cref="CommandId"/>
-/// (idempotency) and, optionally, the version the caller expects the account to be at
-/// (optimistic concurrency).
+/// (idempotency), optionally the version the caller expects the account to be at (optimistic
+/// concurrency), and who asks: the account decides whether that principal may (fail closed: a
+/// command nobody attributed may do nothing).
 /// </summary>
-public abstract record AccountCommand(AccountId AccountId, CommandId CommandId, long? ExpectedVersion);
+public abstract record AccountCommand(AccountId AccountId, CommandId CommandId, long? ExpectedVersion)
+{
+    public Principal Principal { get; init; } = Principal.Anonymous;
+
+    /// <summary>The W3C <c>traceparent</c> of the request, recorded with the events it causes.</summary>
+    public string? TraceParent { get; init; }
+}
 
 public static class AccountCommands
 {
+    /// <param name="Owner">The holder's name, as printed on statements.</param>
     public sealed record OpenAccount(
         AccountId AccountId, CommandId CommandId, string Owner, string Currency, decimal OverdraftLimit = 0m, long? ExpectedVersion = null)
-        : AccountCommand(AccountId, CommandId, ExpectedVersion);
+        : AccountCommand(AccountId, CommandId, ExpectedVersion)
+    {
+        /// <summary>The owning customer's subject; null: the principal opening it (a customer opens for itself).</summary>
+        public string? CustomerId { get; init; }
+    }
 
     /// <param name="Currency">Optional; when given it must be the account's currency.</param>
     public sealed record DepositMoney(

@@ -3,15 +3,23 @@ namespace BankAccounts.Domain;
 /// <summary>
 /// Something that happened to an account. Immutable and never deleted; the stream version
 /// (journal sequence number) rises by one per event. Every event remembers the command that
-/// caused it, so the idempotency window can be rebuilt from the stream.
+/// caused it, so the idempotency window can be rebuilt from the stream, and who caused it
+/// (<see cref="Metadata"/>).
 /// </summary>
-public abstract record AccountEvent(CommandId CommandId, DateTimeOffset OccurredAt);
+public abstract record AccountEvent(CommandId CommandId, DateTimeOffset OccurredAt)
+{
+    public EventMetadata Metadata { get; init; } = EventMetadata.Legacy;
+}
 
 public static class AccountEvents
 {
     public sealed record AccountOpened(
         AccountId AccountId, string Owner, Currency Currency, decimal OverdraftLimit, CommandId CommandId, DateTimeOffset OccurredAt)
-        : AccountEvent(CommandId, OccurredAt);
+        : AccountEvent(CommandId, OccurredAt)
+    {
+        /// <summary>The owning customer's subject; null for accounts opened before owners were recorded (reachable by staff only).</summary>
+        public string? OwnerId { get; init; }
+    }
 
     public sealed record MoneyDeposited(Money Amount, string? Reference, CommandId CommandId, DateTimeOffset OccurredAt)
         : AccountEvent(CommandId, OccurredAt);

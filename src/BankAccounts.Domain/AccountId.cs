@@ -21,6 +21,9 @@ public readonly record struct AccountId(Guid Value)
         return new AccountId(new Guid(bytes));
     }
 
+    /// <summary>The id of a caller's opening key: the same key from two callers opens two accounts.</summary>
+    public static AccountId DeriveFrom(Security.Principal caller, string key) => DeriveFrom($"{CommandId.ScopeOf(caller)}/{key}");
+
     public static bool TryParse(string? text, out AccountId id)
     {
         if (Guid.TryParse(text, out var guid) && guid != Guid.Empty)

@@ -27,6 +27,9 @@ public sealed record AccountState(
     public static AccountState Initial(AccountId id) =>
         new(id, AccountStatus.NotOpened, string.Empty, Currency.EUR, 0m, 0m, 0L, null, null, RecentCommands.Empty, PendingTransfers.None, PendingTransfers.None);
 
+    /// <summary>The owning customer's subject; null for accounts opened before owners were recorded.</summary>
+    public string? OwnerId { get; init; }
+
     /// <summary>What can still be withdrawn: the balance plus the overdraft limit.</summary>
     public decimal Available => Balance + OverdraftLimit;
 }

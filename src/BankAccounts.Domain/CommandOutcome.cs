@@ -26,4 +26,6 @@ public enum RejectionReason
     VersionMismatch = 5,
     /// <summary>The command id was already used for a different command on this account.</summary>
     CommandIdReused = 6,
+    /// <summary>The caller's role may never do this (a customer acting on another's account gets <see cref="AccountNotFound"/> instead).</summary>
+    Forbidden = 7,
 }

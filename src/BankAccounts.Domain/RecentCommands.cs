@@ -25,26 +25,32 @@ public sealed record ProcessedCommand(CommandId CommandId, CommandKind Kind, dec
 /// <summary>
 /// The idempotency window: the last <see cref="Capacity"/> commands an account processed, oldest
 /// first. It is part of the state (rebuilt from events, kept in snapshots), so a retried command
-/// is recognised after a restart too. A retry that arrives after <see cref="Capacity"/> newer
-/// commands on the same account is no longer recognised.
+/// is recognised after a restart too. Older commands are kept by the command history (an indexed
+/// store the entity consults on a miss, <see cref="Account.NeedsHistoryLookup"/>) for the configured
+/// retention, so a key is honoured for that long whatever the traffic on the account;
+/// <see cref="ForgottenThrough"/> says from which version on the window alone is not the whole truth.
 /// </summary>
 public sealed class RecentCommands : IEquatable<RecentCommands>
 {
     public const int Capacity = 256;
 
-    public static readonly RecentCommands Empty = new(ImmutableDictionary<CommandId, ProcessedCommand>.Empty, ImmutableQueue<CommandId>.Empty, 0);
+    public static readonly RecentCommands Empty = new(ImmutableDictionary<CommandId, ProcessedCommand>.Empty, ImmutableQueue<CommandId>.Empty, 0, 0L);
 
     private readonly ImmutableDictionary<CommandId, ProcessedCommand> _byId;
     private readonly ImmutableQueue<CommandId> _order;
 
-    private RecentCommands(ImmutableDictionary<CommandId, ProcessedCommand> byId, ImmutableQueue<CommandId> order, int count)
+    private RecentCommands(ImmutableDictionary<CommandId, ProcessedCommand> byId, ImmutableQueue<CommandId> order, int count, long forgottenThrough)
     {
         _byId = byId;
         _order = order;
         Count = count;
+        ForgottenThrough = forgottenThrough;
     }
 
     public int Count { get; }
+
+    /// <summary>The account version of the newest command this window has let go of (0: none yet).</summary>
+    public long ForgottenThrough { get; }
 
     public bool TryGet(CommandId id, out ProcessedCommand processed) => _byId.TryGetValue(id, out processed!);
 
@@ -56,25 +62,37 @@ public sealed class RecentCommands : IEquatable<RecentCommands>
         if (_byId.ContainsKey(processed.CommandId))
         {
             // A command that produced several events keeps the outcome of its last one.
-            return new RecentCommands(_byId.SetItem(processed.CommandId, processed), _order, Count);
+            return new RecentCommands(_byId.SetItem(processed.CommandId, processed), _order, Count, ForgottenThrough);
         }
         var byId = _byId.Add(processed.CommandId, processed);
         var order = _order.Enqueue(processed.CommandId);
         var count = Count + 1;
+        var forgottenThrough = ForgottenThrough;
         if (count > Capacity)
         {
             order = order.Dequeue(out var evicted);
+            forgottenThrough = Math.Max(forgottenThrough, VersionOf(byId[evicted].Outcome));
             byId = byId.Remove(evicted);
             count--;
         }
-        return new RecentCommands(byId, order, count);
+        return new RecentCommands(byId, order, count, forgottenThrough);
     }
 
-    public static RecentCommands From(IEnumerable<ProcessedCommand> oldestFirst) =>
-        oldestFirst.Aggregate(Empty, (window, processed) => window.Add(processed));
+    public static RecentCommands From(IEnumerable<ProcessedCommand> oldestFirst, long forgottenThrough = 0L) =>
+        oldestFirst.Aggregate(
+            new RecentCommands(Empty._byId, Empty._order, 0, forgottenThrough),
+            (window, processed) => window.Add(processed));
 
-    /// <summary>Two windows are equal when they hold the same commands in the same order.</summary>
-    public bool Equals(RecentCommands? other) => other is not null && Count == other.Count && InOrder.SequenceEqual(other.InOrder);
+    private static long VersionOf(CommandOutcome outcome) => outcome switch
+    {
+        CommandAccepted accepted => accepted.Version,
+        CommandDeclined declined => declined.Version,
+        _ => 0L,
+    };
+
+    /// <summary>Two windows are equal when they hold the same commands in the same order and forgot as much.</summary>
+    public bool Equals(RecentCommands? other) =>
+        other is not null && Count == other.Count && ForgottenThrough == other.ForgottenThrough && InOrder.SequenceEqual(other.InOrder);
 
     public override bool Equals(object? obj) => Equals(obj as RecentCommands);
 

@@ -4,10 +4,19 @@ using static BankAccounts.Domain.TransferEvents;
 namespace BankAccounts.Domain;
 
 /// <summary>A request to move money between two accounts of the same currency.</summary>
-public sealed record RequestTransfer(TransferId TransferId, AccountId From, AccountId To, decimal Amount, string? Reference, CommandId CommandId);
+public sealed record RequestTransfer(TransferId TransferId, AccountId From, AccountId To, decimal Amount, string? Reference, CommandId CommandId)
+{
+    public Security.Principal Principal { get; init; } = Security.Principal.Anonymous;
+
+    public string? TraceParent { get; init; }
+}
 
 /// <summary>The result of a transfer decision: a rejection (nothing persisted) or the events to persist.</summary>
-public sealed record TransferDecision(CommandRejected? Rejection, IReadOnlyList<TransferEvent> Events, TransferState NewState);
+/// <param name="Refused">
+/// The account refused a settle or refund for a reason other than "already applied": nothing is
+/// recorded, the step is retried, and after too many refusals <see cref="Transfer.GiveUp"/> surfaces it.
+/// </param>
+public sealed record TransferDecision(CommandRejected? Rejection, IReadOnlyList<TransferEvent> Events, TransferState NewState, CommandOutcome? Refused = null);
 
 /// <summary>
 /// The transfer process manager's rules, pure. A transfer debits the source, then credits the
@@ -18,6 +27,12 @@ public sealed record TransferDecision(CommandRejected? Rejection, IReadOnlyList<
 /// </summary>
 public static class Transfer
 {
+    public const string DebitStep = "debit";
+    public const string CreditStep = "credit";
+    public const string SettleStep = "settle";
+    public const string SettleDestinationStep = "settle-destination";
+    public const string RefundStep = "refund";
+
     public static TransferDecision Request(TransferState state, RequestTransfer request, DateTimeOffset now)
     {
         var reference = string.IsNullOrWhiteSpace(request.Reference) ? null : request.Reference.Trim();
@@ -25,9 +40,14 @@ public static class Transfer
         {
             return Reject(state, RejectionReason.InvalidCommand, $"Request for transfer {request.TransferId} sent to transfer {state.Id}.");
         }
+        if (Security.AccountAccess.CheckTransferRequest(request.Principal) != Security.AccessVerdict.Allowed)
+        {
+            return Reject(state, RejectionReason.Forbidden, $"A {request.Principal.Role.ToString().ToLowerInvariant()} may not send transfers.");
+        }
         if (state.Status != TransferStatus.NotRequested)
         {
-            var same = (state.From, state.To, state.Amount, state.Reference) == (request.From, request.To, request.Amount, reference);
+            var same = (state.From, state.To, state.Amount, state.Reference, state.Origin.CausedBy.Subject)
+                == (request.From, request.To, request.Amount, reference, request.Principal.Subject);
             return same
                 ? new TransferDecision(null, [], state)
                 : Reject(state, RejectionReason.CommandIdReused, $"Transfer {state.Id} was already requested with different details.");
@@ -49,20 +69,29 @@ public static class Transfer
         {
             return Reject(state, RejectionReason.InvalidCommand, [.. errors]);
         }
-        return Accept(state, new TransferRequested(request.TransferId, request.From, request.To, request.Amount, reference, request.CommandId, now));
+        var requested = new TransferRequested(request.TransferId, request.From, request.To, request.Amount, reference, request.CommandId, now)
+        {
+            Metadata = new EventMetadata(request.Principal, request.TraceParent),
+        };
+        return new(null, [requested], Evolve(state, requested));
     }
 
     /// <summary>The account command that performs <paramref name="step"/>; resending it is always safe.</summary>
-    public static AccountCommand CommandFor(TransferState state, TransferStep step) => step switch
+    /// <remarks>Every step acts for the transfer's requester, in the request's trace.</remarks>
+    public static AccountCommand CommandFor(TransferState state, TransferStep step)
     {
-        TransferStep.Debit => new DebitForTransfer(state.From, state.Id.StepCommandId("debit"), state.Id, state.To, state.Amount, state.Reference),
-        TransferStep.Credit => new CreditFromTransfer(state.To, state.Id.StepCommandId("credit"), state.Id, state.From,
-            state.Debited ?? throw new InvalidOperationException("Credit before debit."), state.Reference),
-        TransferStep.Settle => new SettleTransfer(state.From, state.Id.StepCommandId("settle"), state.Id),
-        TransferStep.SettleDestination => new SettleTransfer(state.To, state.Id.StepCommandId("settle-destination"), state.Id),
-        TransferStep.Refund => new RefundTransfer(state.From, state.Id.StepCommandId("refund"), state.Id, state.FailureReason ?? "credit refused"),
-        _ => throw new ArgumentOutOfRangeException(nameof(step), step, "No command for this step."),
-    };
+        AccountCommand command = step switch
+        {
+            TransferStep.Debit => new DebitForTransfer(state.From, state.Id.StepCommandId(DebitStep), state.Id, state.To, state.Amount, state.Reference),
+            TransferStep.Credit => new CreditFromTransfer(state.To, state.Id.StepCommandId(CreditStep), state.Id, state.From,
+                state.Debited ?? throw new InvalidOperationException("Credit before debit."), state.Reference),
+            TransferStep.Settle => new SettleTransfer(state.From, state.Id.StepCommandId(SettleStep), state.Id),
+            TransferStep.SettleDestination => new SettleTransfer(state.To, state.Id.StepCommandId(SettleDestinationStep), state.Id),
+            TransferStep.Refund => new RefundTransfer(state.From, state.Id.StepCommandId(RefundStep), state.Id, state.FailureReason ?? "credit refused"),
+            _ => throw new ArgumentOutOfRangeException(nameof(step), step, "No command for this step."),
+        };
+        return command with { Principal = state.Origin.CausedBy, TraceParent = state.Origin.TraceParent };
+    }
 
     /// <summary>
     /// What the account's answer to <paramref name="step"/> means for the transfer.
@@ -74,7 +103,7 @@ public static class Transfer
         {
             return new TransferDecision(null, [], state); // a late answer to a step already recorded
         }
-        TransferEvent @event = (step, outcome) switch
+        TransferEvent? @event = (step, outcome) switch
         {
             (TransferStep.Debit, CommandAccepted accepted) =>
                 new SourceDebited(new Money(Money.Normalize(state.Amount, sourceCurrency), sourceCurrency), accepted.Version, now),
@@ -83,15 +112,42 @@ public static class Transfer
             (TransferStep.Credit, CommandAccepted accepted) => new DestinationCredited(accepted.Version, now),
             (TransferStep.Credit, CommandRejected rejected) => new DestinationCreditFailed(rejected.Reason.ToString(), string.Join(" ", rejected.Errors), now),
             (TransferStep.Credit, CommandDeclined declined) => new DestinationCreditFailed(declined.Reason, declined.Detail, now),
-            // A settle or refund is refused only when the transfer is no longer pending on the account,
-            // i.e. an earlier attempt already took effect.
-            (TransferStep.Settle, _) => new SourceSettled(VersionOf(outcome), now),
-            (TransferStep.SettleDestination, _) => new DestinationSettled(VersionOf(outcome), now),
-            (TransferStep.Refund, _) => new SourceRefunded(VersionOf(outcome), now),
+            // An earlier attempt that already took effect is answered with its original outcome (the
+            // account remembers the step's id), so only an acceptance counts as done.
+            (TransferStep.Settle, CommandAccepted accepted) => new SourceSettled(accepted.Version, now),
+            (TransferStep.SettleDestination, CommandAccepted accepted) => new DestinationSettled(accepted.Version, now),
+            (TransferStep.Refund, CommandAccepted accepted) => new SourceRefunded(accepted.Version, now),
+            (TransferStep.Settle or TransferStep.SettleDestination or TransferStep.Refund, _) => null,
             _ => throw new ArgumentOutOfRangeException(nameof(outcome), $"{outcome} for step {step}."),
         };
-        return Accept(state, @event);
+        return @event is null ? new TransferDecision(null, [], state, Refused: outcome) : Accept(state, @event);
     }
+
+    /// <summary>A settle or refund refused again and again: the transfer is stuck and says why, it never counts as done.</summary>
+    public static TransferDecision GiveUp(TransferState state, TransferStep step, CommandOutcome refusal, DateTimeOffset now)
+    {
+        if (step != state.NextStep)
+        {
+            return new TransferDecision(null, [], state);
+        }
+        var (reason, detail) = refusal switch
+        {
+            CommandRejected rejected => (rejected.Reason.ToString(), string.Join(" ", rejected.Errors)),
+            CommandDeclined declined => (declined.Reason, declined.Detail),
+            _ => ("Unknown", refusal.ToString()),
+        };
+        return Accept(state, new TransferStuck(step, reason, $"The {StepName(step)} step was refused: {detail}", now));
+    }
+
+    private static string StepName(TransferStep step) => step switch
+    {
+        TransferStep.Debit => DebitStep,
+        TransferStep.Credit => CreditStep,
+        TransferStep.Settle => SettleStep,
+        TransferStep.SettleDestination => SettleDestinationStep,
+        TransferStep.Refund => RefundStep,
+        _ => step.ToString(),
+    };
 
     /// <summary>The source account could not be looked up as open: nothing was debited, the transfer fails.</summary>
     public static TransferDecision SourceUnavailable(TransferState state, RejectionReason reason, string detail, DateTimeOffset now) =>
@@ -112,6 +168,7 @@ public static class Transfer
                 Reference = requested.Reference,
                 RequestId = requested.CommandId,
                 RequestedAt = requested.OccurredAt,
+                Origin = requested.Metadata,
             }, "requested", $"{requested.Amount} from {requested.From} to {requested.To}"),
             SourceDebited debited => (state with { Debited = debited.Amount }, "debited", $"{debited.Amount} taken from the source (version {debited.SourceVersion})"),
             SourceDebitFailed failed => (state with { Status = TransferStatus.Failed, FailureReason = failed.Reason, FailureDetail = failed.Detail },
@@ -123,6 +180,8 @@ public static class Transfer
             SourceSettled settled => (state with { SourceSettled = true }, "settled", $"source settled (version {settled.SourceVersion})"),
             DestinationSettled settled => (state with { Status = TransferStatus.Completed }, "destination-settled",
                 $"destination settled (version {settled.DestinationVersion})"),
+            TransferStuck stuck => (state with { Status = TransferStatus.Stuck, FailureReason = stuck.Reason, FailureDetail = stuck.Detail },
+                "stuck", stuck.Detail),
             _ => throw new ArgumentOutOfRangeException(nameof(@event), @event.GetType().Name, "Unknown transfer event."),
         };
         return next with
@@ -136,15 +195,12 @@ public static class Transfer
     public static TransferState Replay(TransferId id, IEnumerable<TransferEvent> events) =>
         events.Aggregate(TransferState.Initial(id), Evolve);
 
-    private static long VersionOf(CommandOutcome outcome) => outcome switch
+    /// <summary>Every event after the request is recorded on behalf of the requester.</summary>
+    private static TransferDecision Accept(TransferState state, TransferEvent @event)
     {
-        CommandAccepted accepted => accepted.Version,
-        CommandDeclined declined => declined.Version,
-        CommandRejected rejected => rejected.CurrentVersion,
-        _ => 0L,
-    };
-
-    private static TransferDecision Accept(TransferState state, TransferEvent @event) => new(null, [@event], Evolve(state, @event));
+        var attributed = @event with { Metadata = state.Origin };
+        return new(null, [attributed], Evolve(state, attributed));
+    }
 
     private static TransferDecision Reject(TransferState state, RejectionReason reason, params string[] errors) =>
         new(new CommandRejected(reason, errors, state.Version), [], state);

@@ -1,7 +1,11 @@
 namespace BankAccounts.Domain;
 
 /// <summary>What happened to a transfer, as its process manager records it (stream <c>transfer-{id}</c>).</summary>
-public abstract record TransferEvent(DateTimeOffset OccurredAt);
+public abstract record TransferEvent(DateTimeOffset OccurredAt)
+{
+    /// <summary>Who caused it: always the principal who requested the transfer.</summary>
+    public EventMetadata Metadata { get; init; } = EventMetadata.Legacy;
+}
 
 public static class TransferEvents
 {
@@ -24,6 +28,12 @@ public static class TransferEvents
 
     /// <summary>The source knows the money arrived.</summary>
     public sealed record SourceSettled(long SourceVersion, DateTimeOffset OccurredAt) : TransferEvent(OccurredAt);
+
+    /// <summary>
+    /// A settle or refund the account refused for a reason other than "already applied", again and
+    /// again: the transfer cannot finish by itself and needs a person (it is never counted as done).
+    /// </summary>
+    public sealed record TransferStuck(TransferStep Step, string Reason, string Detail, DateTimeOffset OccurredAt) : TransferEvent(OccurredAt);
 
     /// <summary>The destination knows its credit was recorded here and stops guarding against a resent credit: the transfer is completed.</summary>
     public sealed record DestinationSettled(long DestinationVersion, DateTimeOffset OccurredAt) : TransferEvent(OccurredAt);

@@ -17,6 +17,9 @@ public readonly record struct TransferId(Guid Value)
         return new TransferId(new Guid(bytes));
     }
 
+    /// <summary>The id of a caller's transfer request key: the same key from two callers names two transfers.</summary>
+    public static TransferId DeriveFrom(Security.Principal caller, string key) => DeriveFrom($"{CommandId.ScopeOf(caller)}/{key}");
+
     public static bool TryParse(string? text, out TransferId id)
     {
         if (Guid.TryParse(text, out var guid) && guid != Guid.Empty)
@@ -29,7 +32,7 @@ public readonly record struct TransferId(Guid Value)
     }
 
     /// <summary>The command id of one step of this transfer: retries of a step are recognised by the account.</summary>
-    public CommandId StepCommandId(string step) => new($"transfer:{Value:N}:{step}");
+    public CommandId StepCommandId(string step) => CommandId.ForTransferStep(this, step);
 
     public override string ToString() => Value.ToString("D");
 }

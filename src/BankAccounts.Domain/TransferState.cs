@@ -8,6 +8,8 @@ public enum TransferStatus
     Pending = 1,
     Completed = 2,
     Failed = 3,
+    /// <summary>A settle or refund keeps being refused: needs a person (see <see cref="TransferEvents.TransferStuck"/>).</summary>
+    Stuck = 4,
 }
 
 /// <summary>The next thing the process manager must get an account to do.</summary>
@@ -46,6 +48,9 @@ public sealed record TransferState(
     long Version,
     ImmutableList<TransferStepTaken> Steps)
 {
+    /// <summary>Who requested the transfer: every step acts, and is recorded, on their behalf.</summary>
+    public EventMetadata Origin { get; init; } = EventMetadata.Legacy;
+
     public static TransferState Initial(TransferId id) =>
         new(id, TransferStatus.NotRequested, default, default, 0m, null, default, null, false, false, false, null, null, null, null, 0L, []);
 
@@ -58,6 +63,7 @@ public sealed record TransferState(
 
     public bool Equals(TransferState? other) =>
         other is not null
+        && Origin == other.Origin
         && (Id, Status, From, To, Amount, Reference, RequestId, Debited, Credited, SourceSettled, CreditFailed, FailureReason, FailureDetail, RequestedAt, UpdatedAt, Version)
             == (other.Id, other.Status, other.From, other.To, other.Amount, other.Reference, other.RequestId, other.Debited, other.Credited, other.SourceSettled,
                 other.CreditFailed, other.FailureReason, other.FailureDetail, other.RequestedAt, other.UpdatedAt, other.Version)

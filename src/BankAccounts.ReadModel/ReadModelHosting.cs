@@ -22,6 +22,8 @@ public static class ReadModelHosting
         });
         services.AddSingleton<IProjectionControl, ProjectionControl>();
         services.AddSingleton<Integrity.LedgerIntegrityCheck>();
+        services.AddSingleton<ICommandHistory, Idempotency.ReadModelCommandHistory>();
+        services.AddHostedService<Idempotency.CommandHistoryPruner>();
         return services;
     }
 

@@ -115,7 +115,12 @@ public static class AkkaBuilderExtensions
     public static AkkaConfigurationBuilder WithAccountRegion(this AkkaConfigurationBuilder builder, AccountsOptions options, TimeProvider clock) =>
         builder.WithShardRegion<AccountActor>(
             AccountRegionName,
-            entityId => AccountActor.Props(entityId, options, clock),
+            (system, _, resolver) =>
+            {
+                // The read side registers an indexed history; a host without one reads the journal.
+                var history = resolver.GetService<ICommandHistory>() ?? new JournalCommandHistory(system);
+                return entityId => AccountActor.Props(entityId, options, clock, history);
+            },
             new AccountMessageExtractor(options.ShardCount),
             EntityShardOptions(options.PassivateIdleAfter, AccountMessages.StopAccount.Instance));
 

@@ -38,7 +38,7 @@ public sealed class BankAccountsSerializer : SerializerWithStringManifest
 
     public override byte[] ToBinary(object obj) => obj switch
     {
-        AccountState state => JsonSerializer.SerializeToUtf8Bytes(AccountStateV1.From(state), Options),
+        AccountState state => JsonSerializer.SerializeToUtf8Bytes(AccountStateV2.From(state), Options),
         _ => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), Options),
     };
 
@@ -71,13 +71,13 @@ public sealed class BankAccountsSerializer : SerializerWithStringManifest
     }
 
     /// <summary>
-    /// Reads <paramref name="type"/> through its stored shape: a snapshot is stored as <see cref="AccountStateV1"/>,
+    /// Reads <paramref name="type"/> through its stored shape: a snapshot is stored as <see cref="AccountStateV2"/>,
     /// everything else as itself. Both the direct and the upcast path go through here.
     /// </summary>
     private static object Read(Type type, string manifest, Func<Type, object?> deserialize)
     {
         var read = type == typeof(AccountState)
-            ? (deserialize(typeof(AccountStateV1)) as AccountStateV1)?.ToState()
+            ? (deserialize(typeof(AccountStateV2)) as AccountStateV2)?.ToState()
             : deserialize(type);
         return read ?? throw new SerializationException($"Stored '{manifest}' is null.");
     }

@@ -8,46 +8,51 @@ namespace BankAccounts.Actors.Serialization;
 /// <summary>
 /// The stable names under which every persisted or remoted type is written. A manifest is a
 /// contract with data already stored: renaming or moving a CLR type changes nothing here, and a
-/// new shape of an event gets a new version (<c>.v2</c>) plus an upcaster from the old one.
+/// new shape of an event gets a new version plus an upcaster from the old one
+/// (<see cref="EventUpcasters"/>). v2 is the envelope version: every event carries
+/// <see cref="EventMetadata"/> (who caused it, the trace context, the hash-chain link), v1 events
+/// are read as caused by <see cref="Domain.Security.Principal.Legacy"/>. Commands and states on the
+/// wire are v2 too (they carry the principal), so a node of release 1 never misreads them.
 /// </summary>
 public static class StorageManifests
 {
     private static readonly (Type Type, string Manifest)[] Table =
     [
         // Events (journal)
-        (typeof(AccountOpened), "AccountOpened.v1"),
-        (typeof(MoneyDeposited), "MoneyDeposited.v1"),
-        (typeof(MoneyWithdrawn), "MoneyWithdrawn.v1"),
-        (typeof(WithdrawalDeclined), "WithdrawalDeclined.v1"),
-        (typeof(AccountClosed), "AccountClosed.v1"),
-        (typeof(AccountClosureDeclined), "AccountClosureDeclined.v1"),
-        (typeof(TransferDebited), "TransferDebited.v1"),
-        (typeof(TransferDebitDeclined), "TransferDebitDeclined.v1"),
-        (typeof(TransferCredited), "TransferCredited.v1"),
-        (typeof(TransferSettled), "TransferSettled.v1"),
-        (typeof(TransferRefunded), "TransferRefunded.v1"),
+        (typeof(AccountOpened), "AccountOpened.v2"),
+        (typeof(MoneyDeposited), "MoneyDeposited.v2"),
+        (typeof(MoneyWithdrawn), "MoneyWithdrawn.v2"),
+        (typeof(WithdrawalDeclined), "WithdrawalDeclined.v2"),
+        (typeof(AccountClosed), "AccountClosed.v2"),
+        (typeof(AccountClosureDeclined), "AccountClosureDeclined.v2"),
+        (typeof(TransferDebited), "TransferDebited.v2"),
+        (typeof(TransferDebitDeclined), "TransferDebitDeclined.v2"),
+        (typeof(TransferCredited), "TransferCredited.v2"),
+        (typeof(TransferSettled), "TransferSettled.v2"),
+        (typeof(TransferRefunded), "TransferRefunded.v2"),
         // Transfer process events (journal, streams transfer-{id})
-        (typeof(TransferEvents.TransferRequested), "TransferRequested.v1"),
-        (typeof(TransferEvents.SourceDebited), "TransferSourceDebited.v1"),
-        (typeof(TransferEvents.SourceDebitFailed), "TransferSourceDebitFailed.v1"),
-        (typeof(TransferEvents.DestinationCredited), "TransferDestinationCredited.v1"),
-        (typeof(TransferEvents.DestinationCreditFailed), "TransferDestinationCreditFailed.v1"),
-        (typeof(TransferEvents.SourceRefunded), "TransferSourceRefunded.v1"),
-        (typeof(TransferEvents.SourceSettled), "TransferSourceSettled.v1"),
-        (typeof(TransferEvents.DestinationSettled), "TransferDestinationSettled.v1"),
+        (typeof(TransferEvents.TransferRequested), "TransferRequested.v2"),
+        (typeof(TransferEvents.SourceDebited), "TransferSourceDebited.v2"),
+        (typeof(TransferEvents.SourceDebitFailed), "TransferSourceDebitFailed.v2"),
+        (typeof(TransferEvents.DestinationCredited), "TransferDestinationCredited.v2"),
+        (typeof(TransferEvents.DestinationCreditFailed), "TransferDestinationCreditFailed.v2"),
+        (typeof(TransferEvents.SourceRefunded), "TransferSourceRefunded.v2"),
+        (typeof(TransferEvents.SourceSettled), "TransferSourceSettled.v2"),
+        (typeof(TransferEvents.DestinationSettled), "TransferDestinationSettled.v2"),
+        (typeof(TransferEvents.TransferStuck), "TransferStuck.v2"),
         // Snapshots (snapshot store) and state replies
-        (typeof(AccountState), "AccountState.v1"),
+        (typeof(AccountState), "AccountState.v2"),
         // Cluster messages
-        (typeof(OpenAccount), "OpenAccount.v1"),
-        (typeof(DepositMoney), "DepositMoney.v1"),
-        (typeof(WithdrawMoney), "WithdrawMoney.v1"),
-        (typeof(CloseAccount), "CloseAccount.v1"),
-        (typeof(DebitForTransfer), "DebitForTransfer.v1"),
-        (typeof(CreditFromTransfer), "CreditFromTransfer.v1"),
-        (typeof(SettleTransfer), "SettleTransfer.v1"),
-        (typeof(RefundTransfer), "RefundTransfer.v1"),
-        (typeof(RequestTransfer), "RequestTransfer.v1"),
-        (typeof(TransferState), "TransferState.v1"),
+        (typeof(OpenAccount), "OpenAccount.v2"),
+        (typeof(DepositMoney), "DepositMoney.v2"),
+        (typeof(WithdrawMoney), "WithdrawMoney.v2"),
+        (typeof(CloseAccount), "CloseAccount.v2"),
+        (typeof(DebitForTransfer), "DebitForTransfer.v2"),
+        (typeof(CreditFromTransfer), "CreditFromTransfer.v2"),
+        (typeof(SettleTransfer), "SettleTransfer.v2"),
+        (typeof(RefundTransfer), "RefundTransfer.v2"),
+        (typeof(RequestTransfer), "RequestTransfer.v2"),
+        (typeof(TransferState), "TransferState.v2"),
         (typeof(TransferMessages.GetTransfer), "GetTransfer.v1"),
         (typeof(TransferMessages.ResumeTransfer), "ResumeTransfer.v1"),
         (typeof(TransferMessages.StopTransfer), "StopTransfer.v1"),

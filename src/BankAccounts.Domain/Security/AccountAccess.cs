@@ -38,15 +38,24 @@ public static class AccountAccess
         Role.Teller => action is AccountAction.Open or AccountAction.Deposit or AccountAction.Withdraw or AccountAction.Read
             ? AccessVerdict.Allowed : AccessVerdict.Forbidden,
         Role.Auditor or Role.Admin => action == AccountAction.Read ? AccessVerdict.Allowed : AccessVerdict.Forbidden,
+        Role.System => AccessVerdict.Allowed,
         _ => AccessVerdict.Forbidden,
     };
 
-    /// <summary>Whether the principal may open an account owned by <paramref name="customerId"/>.</summary>
-    public static AccessVerdict CheckOpening(Principal principal, string customerId, decimal overdraftLimit) => principal.Role switch
+    /// <summary>
+    /// Whether the principal may open an account owned by <paramref name="customerId"/> (null: the
+    /// principal itself) with that overdraft: a customer opens for itself and cannot grant itself
+    /// credit; a teller opens for a named customer.
+    /// </summary>
+    public static AccessVerdict CheckOpening(Principal principal, string? customerId, decimal overdraftLimit) => principal.Role switch
     {
-        // A customer opens for itself, and cannot grant itself credit.
-        Role.Customer => customerId == principal.Subject && overdraftLimit == 0m ? AccessVerdict.Allowed : AccessVerdict.Forbidden,
-        Role.Teller => AccessVerdict.Allowed,
+        Role.Customer => (customerId ?? principal.Subject) == principal.Subject && overdraftLimit == 0m ? AccessVerdict.Allowed : AccessVerdict.Forbidden,
+        Role.Teller => customerId is not null ? AccessVerdict.Allowed : AccessVerdict.Forbidden,
+        Role.System => AccessVerdict.Allowed,
         _ => AccessVerdict.Forbidden,
     };
+
+    /// <summary>Only customers send money (from their own accounts, checked when the source is debited).</summary>
+    public static AccessVerdict CheckTransferRequest(Principal principal) =>
+        principal.Role is Role.Customer or Role.System ? AccessVerdict.Allowed : AccessVerdict.Forbidden;
 }

@@ -3,6 +3,9 @@ namespace BankAccounts.Domain.Security;
 /// <summary>What a caller is allowed to be (the token's <c>role</c> claim).</summary>
 public enum Role
 {
+    /// <summary>No role: may do nothing. The principal of a command nobody attributed.</summary>
+    None = 0,
+
     /// <summary>Owns accounts: acts on its own accounts only.</summary>
     Customer = 1,
 
@@ -15,7 +18,10 @@ public enum Role
     /// <summary>Runs the system (projections, cluster, integrity); moves no money.</summary>
     Admin = 4,
 
-    /// <summary>The system itself: transfer steps and events recorded before attribution existed. Never held by a token.</summary>
+    /// <summary>
+    /// The system itself: internal processes, tools and events recorded before attribution existed.
+    /// No token can carry it (<see cref="Principal.TryParseRole"/> never yields it).
+    /// </summary>
     System = 5,
 }
 
@@ -29,6 +35,12 @@ public sealed record Principal(string Subject, Role Role, string? Name = null)
 
     /// <summary>Attributed to events written before events recorded who caused them (release 1).</summary>
     public static readonly Principal Legacy = new("system:legacy", Role.System, "recorded before attribution");
+
+    /// <summary>The principal of a command nobody attributed: it may do nothing (fail closed).</summary>
+    public static readonly Principal Anonymous = new("anonymous", Role.None);
+
+    /// <summary>The system acting for itself (tools, tests of the write side); never reachable through the API.</summary>
+    public static readonly Principal System = new("system", Role.System);
 
     /// <summary>Roles a token may carry, by their claim value.</summary>
     public static bool TryParseRole(string? claim, out Role role)
@@ -56,5 +68,5 @@ public sealed record Principal(string Subject, Role Role, string? Name = null)
     public static bool IsValidSubject(string? subject) =>
         !string.IsNullOrWhiteSpace(subject) && subject.Length <= MaxSubjectLength && !subject.Any(char.IsControl);
 
-    public override string ToString() => $"{ClaimOf(Role == Role.System ? Role.Admin : Role)}:{Subject}";
+    public override string ToString() => $"{Role.ToString().ToLowerInvariant()}:{Subject}";
 }

@@ -6,7 +6,10 @@ using static BankAccounts.Domain.AccountEvents;
 
 namespace BankAccounts.ReadModel.Projections;
 
-/// <summary>Account summaries (balance, status, version) and one ledger entry per event, declines included.</summary>
+/// <summary>
+/// Account summaries (balance, status, version, owner), one ledger entry per event (declines
+/// included), and the command history behind the entities' idempotency windows.
+/// </summary>
 public sealed class AccountLedgerProjection : IProjection
 {
     public string Name => ProjectionNames.AccountLedger;
@@ -32,6 +35,7 @@ public sealed class AccountLedgerProjection : IProjection
     public async Task ResetAsync(ReadModelDbContext db, CancellationToken cancellationToken)
     {
         await db.Ledger.ExecuteDeleteAsync(cancellationToken);
+        await db.CommandHistory.ExecuteDeleteAsync(cancellationToken);
         await db.Accounts.ExecuteDeleteAsync(cancellationToken);
     }
 
@@ -44,6 +48,7 @@ public sealed class AccountLedgerProjection : IProjection
             {
                 AccountId = opened.AccountId.Value,
                 Owner = opened.Owner,
+                OwnerId = opened.OwnerId,
                 Currency = opened.Currency.Code,
                 OverdraftLimit = opened.OverdraftLimit,
                 Status = "open",
@@ -85,6 +90,23 @@ public sealed class AccountLedgerProjection : IProjection
             Reference = reference,
             TransferId = transfer?.Value,
             OccurredAt = @event.OccurredAt,
+            CausedBy = @event.Metadata.CausedBy.ToString(),
+        });
+        var remembered = Account.Remembered(@event, projected.Version, account.Balance, Currency.Find(account.Currency));
+        var (wasDeclined, reason, detail) = remembered.Outcome is CommandDeclined d ? (true, d.Reason, d.Detail) : (false, null, null);
+        db.CommandHistory.Add(new CommandRecord
+        {
+            AccountId = projected.AccountId.Value,
+            CommandId = remembered.CommandId.Value,
+            Version = projected.Version,
+            Kind = (int)remembered.Kind,
+            Amount = remembered.Amount,
+            Details = remembered.Details,
+            Declined = wasDeclined,
+            Balance = account.Balance,
+            Reason = reason,
+            Detail = detail,
+            OccurredAtTicks = @event.OccurredAt.UtcTicks,
         });
         return account;
     }

@@ -7,6 +7,7 @@ public sealed class ReadModelDbContext(DbContextOptions<ReadModelDbContext> opti
     public DbSet<AccountSummary> Accounts => Set<AccountSummary>();
 
     public DbSet<LedgerEntry> Ledger => Set<LedgerEntry>();
+    public DbSet<CommandRecord> CommandHistory => Set<CommandRecord>();
 
     public DbSet<AccountAlert> Alerts => Set<AccountAlert>();
 
@@ -42,6 +43,16 @@ public sealed class ReadModelDbContext(DbContextOptions<ReadModelDbContext> opti
             account.Property(a => a.Currency).HasMaxLength(3);
             account.Property(a => a.Status).HasMaxLength(16);
             account.HasIndex(a => a.Owner);
+            account.Property(a => a.OwnerId).HasMaxLength(Domain.Security.Principal.MaxSubjectLength);
+            account.HasIndex(a => a.OwnerId);
+        });
+        modelBuilder.Entity<CommandRecord>(command =>
+        {
+            command.ToTable("command_history");
+            command.HasKey(c => new { c.AccountId, c.CommandId });
+            command.Property(c => c.CommandId).HasMaxLength(256);
+            command.Property(c => c.Reason).HasMaxLength(64);
+            command.HasIndex(c => c.OccurredAtTicks);
         });
         modelBuilder.Entity<LedgerEntry>(entry =>
         {
@@ -50,6 +61,7 @@ public sealed class ReadModelDbContext(DbContextOptions<ReadModelDbContext> opti
             entry.Property(e => e.EventType).HasMaxLength(64);
             entry.Property(e => e.Reference).HasMaxLength(140);
             entry.HasIndex(e => e.TransferId);
+            entry.Property(e => e.CausedBy).HasMaxLength(Domain.Security.Principal.MaxSubjectLength + 16);
         });
         modelBuilder.Entity<TransferSummary>(transfer =>
         {

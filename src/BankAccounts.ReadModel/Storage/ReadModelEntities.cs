@@ -5,6 +5,8 @@ public sealed class AccountSummary
 {
     public Guid AccountId { get; set; }
     public string Owner { get; set; } = string.Empty;
+    /// <summary>The owning customer's subject; null for accounts opened before owners were recorded (staff only).</summary>
+    public string? OwnerId { get; set; }
     public string Currency { get; set; } = string.Empty;
     public decimal Balance { get; set; }
     public decimal OverdraftLimit { get; set; }
@@ -30,6 +32,28 @@ public sealed class LedgerEntry
     /// <summary>The transfer this entry belongs to, if any.</summary>
     public Guid? TransferId { get; set; }
     public DateTimeOffset OccurredAt { get; set; }
+    /// <summary>Who caused it: <c>{role}:{subject}</c> of the event's principal.</summary>
+    public string CausedBy { get; set; } = string.Empty;
+}
+
+/// <summary>
+/// A command an account processed, with its outcome: the indexed command history behind each
+/// entity's idempotency window (<see cref="Actors.ICommandHistory"/>), kept for the retention period.
+/// </summary>
+public sealed class CommandRecord
+{
+    public Guid AccountId { get; set; }
+    public string CommandId { get; set; } = string.Empty;
+    public long Version { get; set; }
+    public int Kind { get; set; }
+    public decimal Amount { get; set; }
+    public string? Details { get; set; }
+    public bool Declined { get; set; }
+    public decimal Balance { get; set; }
+    public string? Reason { get; set; }
+    public string? Detail { get; set; }
+    /// <summary>UTC ticks of the event: the retention cut-off compares these (SQLite cannot compare stored DateTimeOffsets).</summary>
+    public long OccurredAtTicks { get; set; }
 }
 
 /// <summary>One row per transfer: its parties, amount and where it stands.</summary>

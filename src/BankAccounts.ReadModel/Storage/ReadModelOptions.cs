@@ -25,4 +25,10 @@ public sealed class ReadModelOptions
 
     /// <summary>A transfer pending and unchanged for this long is woken up (and the sweep runs this often).</summary>
     public TimeSpan StalledTransferAfter { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long an idempotency key is honoured at least, whatever the traffic on its account: the
+    /// command history keeps commands this long (the entity's window keeps the most recent ones anyway).
+    /// </summary>
+    public TimeSpan IdempotencyRetention { get; set; } = TimeSpan.FromHours(24);
 }

@@ -2,9 +2,13 @@ using BankAccounts.Domain;
 
 namespace BankAccounts.Actors.Serialization;
 
-/// <summary>Stored shape of a snapshot (<c>AccountState.v1</c>), decoupled from <see cref="AccountState"/>.</summary>
-/// <remarks>Fields added later are optional: a snapshot stored before <see cref="PendingCredits"/> existed reads it as empty.</remarks>
-internal sealed record AccountStateV1(
+/// <summary>Stored shape of a snapshot (<c>AccountState.v2</c>), decoupled from <see cref="AccountState"/>.</summary>
+/// <remarks>
+/// Fields added later are optional: a snapshot stored before <see cref="PendingCredits"/> existed reads it as empty.
+/// v2 added <see cref="OwnerId"/> and <see cref="ForgottenThrough"/> (release-1 snapshots are upcast,
+/// <see cref="AccountStateV1ToV2"/>), and reserves <see cref="ChainHead"/> for the hash chain.
+/// </remarks>
+internal sealed record AccountStateV2(
     AccountId Id,
     AccountStatus Status,
     string Owner,
@@ -16,17 +20,23 @@ internal sealed record AccountStateV1(
     DateTimeOffset? UpdatedAt,
     IReadOnlyList<ProcessedCommandV1> RecentCommands,
     IReadOnlyList<PendingTransferV1> PendingTransfers,
-    IReadOnlyList<PendingTransferV1>? PendingCredits)
+    IReadOnlyList<PendingTransferV1>? PendingCredits,
+    string? OwnerId,
+    long ForgottenThrough,
+    string? ChainHead = null)
 {
-    public static AccountStateV1 From(AccountState state) => new(
+    public static AccountStateV2 From(AccountState state) => new(
         state.Id, state.Status, state.Owner, state.Currency, state.Balance, state.OverdraftLimit, state.Version,
         state.OpenedAt, state.UpdatedAt, [.. state.RecentCommands.InOrder.Select(ProcessedCommandV1.From)],
-        From(state.PendingTransfers), From(state.PendingCredits));
+        From(state.PendingTransfers), From(state.PendingCredits), state.OwnerId, state.RecentCommands.ForgottenThrough);
 
     public AccountState ToState() => new(
         Id, Status, Owner, Currency, Balance, OverdraftLimit, Version, OpenedAt, UpdatedAt,
-        Domain.RecentCommands.From(RecentCommands.Select(c => c.ToProcessed())),
-        ToPending(PendingTransfers), ToPending(PendingCredits));
+        Domain.RecentCommands.From(RecentCommands.Select(c => c.ToProcessed()), ForgottenThrough),
+        ToPending(PendingTransfers), ToPending(PendingCredits))
+    {
+        OwnerId = OwnerId,
+    };
 
     private static PendingTransferV1[] From(Domain.PendingTransfers pending) =>
         [.. pending.All.Select(p => new PendingTransferV1(p.Key.Value, p.Value))];

@@ -1,0 +1,40 @@
+using BankAccounts.ReadModel.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace BankAccounts.ReadModel.Idempotency;
+
+/// <summary>
+/// Deletes command history older than the retention, so its size follows the traffic of one
+/// retention period. Every node may run it: the delete is idempotent.
+/// </summary>
+public sealed class CommandHistoryPruner(
+    IDbContextFactory<ReadModelDbContext> dbFactory, ReadModelOptions options, TimeProvider clock, ILogger<CommandHistoryPruner> log) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromMinutes(10);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval, clock);
+        do
+        {
+            try
+            {
+                await PruneAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogWarning(e, "Pruning the command history failed; it is retried in {Interval}.", Interval);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public async Task<int> PruneAsync(CancellationToken cancellationToken)
+    {
+        var cutoff = (clock.GetUtcNow() - options.IdempotencyRetention).UtcTicks;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.CommandHistory.Where(c => c.OccurredAtTicks < cutoff).ExecuteDeleteAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,35 @@
+using BankAccounts.Actors;
+using BankAccounts.Domain;
+using BankAccounts.ReadModel.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace BankAccounts.ReadModel.Idempotency;
+
+/// <summary>
+/// The command history from the read model's <c>command_history</c> table (one primary-key probe),
+/// written by the ledger projection in the same transaction as the account's summary. Where the
+/// projection has not reached the versions the window forgot (it lags, or is being rebuilt), its
+/// miss is not complete and the entity asks the journal, so a miss is never wrongly taken for a new command.
+/// </summary>
+public sealed class ReadModelCommandHistory(IDbContextFactory<ReadModelDbContext> dbFactory) : ICommandHistory
+{
+    public async Task<HistoryAnswer> FindAsync(AccountId account, CommandId command, long forgottenThrough, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var record = await db.CommandHistory.AsNoTracking()
+            .SingleOrDefaultAsync(c => c.AccountId == account.Value && c.CommandId == command.Value, cancellationToken);
+        if (record is not null)
+        {
+            return new HistoryAnswer(Complete: true, ToProcessed(record));
+        }
+        var projectedVersion = await db.Accounts.AsNoTracking()
+            .Where(a => a.AccountId == account.Value).Select(a => (long?)a.Version).SingleOrDefaultAsync(cancellationToken) ?? 0L;
+        return new HistoryAnswer(Complete: projectedVersion >= forgottenThrough, null);
+    }
+
+    private static ProcessedCommand ToProcessed(CommandRecord record) => new(
+        new CommandId(record.CommandId), (CommandKind)record.Kind, record.Amount, record.Details,
+        record.Declined
+            ? new CommandDeclined(record.Version, record.Balance, record.Reason ?? string.Empty, record.Detail ?? string.Empty)
+            : new CommandAccepted(record.Version, record.Balance));
+}
