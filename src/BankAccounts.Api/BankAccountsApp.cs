@@ -4,6 +4,7 @@ using BankAccounts.Actors.Hosting;
 using BankAccounts.Api.Endpoints;
 using BankAccounts.Api.Health;
 using BankAccounts.Api.Http;
+using BankAccounts.Api.Security;
 using BankAccounts.ReadModel;
 using BankAccounts.ReadModel.Queries;
 using BankAccounts.ReadModel.Storage;
@@ -22,15 +23,11 @@ public static class BankAccountsApp
 
     public static WebApplication Build(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            Args = args,
-            // appsettings.json travels with the binaries; relative SQLite paths stay relative to the working directory.
-            ContentRootPath = AppContext.BaseDirectory,
-        });
+        var builder = CreateBuilder(args);
 
         var options = builder.Configuration.GetSection(BankAccountsOptions.SectionName).Get<BankAccountsOptions>() ?? new BankAccountsOptions();
         var readModelOptions = builder.Configuration.GetSection(ReadModelSectionName).Get<ReadModelOptions>() ?? new ReadModelOptions();
+        var securityOptions = SecurityOptionsFrom(builder.Configuration);
 
         var services = builder.Services;
         services.AddSingleton(options);
@@ -42,6 +39,7 @@ public static class BankAccountsApp
         services.AddBankAccountsHealthChecks();
         services.AddSingleton<TransferSender>();
         services.AddSingleton<TransferQueries>();
+        services.AddBankAccountsSecurity(securityOptions);
         services.AddAkka(BankAccountsOptions.ActorSystemName, (akka, _) => akka
             .ConfigureLoggers(loggers =>
             {
@@ -65,6 +63,7 @@ public static class BankAccountsApp
                     "queries are served from an eventually consistent read model (use minVersion to read your writes).";
                 return Task.CompletedTask;
             });
+            openApi.AddDocumentTransformer((document, _, _) => SecurityHosting.DeclareBearerScheme(document));
             openApi.AddSchemaTransformer((schema, context, _) =>
             {
                 // Money is decimal end to end; the default "double" format would invite floating point clients.
@@ -83,9 +82,15 @@ public static class BankAccountsApp
             StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePages();
+        app.UseBankAccountsSecurity();
 
-        app.MapOpenApi();
-        app.MapScalarApiReference();
+        var openApi = app.MapOpenApi();
+        var scalar = app.MapScalarApiReference(scalar => scalar.WithBearerToken());
+        if (securityOptions.PublicApiDocs)
+        {
+            openApi.AllowAnonymous();
+            scalar.AllowAnonymous();
+        }
         app.MapAccountsApi();
         app.MapTransfersApi();
         app.MapAdminApi();
@@ -93,4 +98,19 @@ public static class BankAccountsApp
         app.MapHealthApi();
         return app;
     }
+
+    /// <summary>
+    /// The host builder with this app's configuration sources (appsettings beside the binaries, environment,
+    /// command line); the <c>token</c> verb reads its settings through the same one.
+    /// </summary>
+    public static WebApplicationBuilder CreateBuilder(string[] args) =>
+        WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // appsettings.json travels with the binaries; relative SQLite paths stay relative to the working directory.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+    public static SecurityOptions SecurityOptionsFrom(IConfiguration configuration) =>
+        configuration.GetSection(SecurityOptions.SectionName).Get<SecurityOptions>() ?? new SecurityOptions();
 }

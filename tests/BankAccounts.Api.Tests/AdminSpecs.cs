@@ -1,4 +1,5 @@
 using System.Net;
+using BankAccounts.Domain.Security;
 using BankAccounts.ReadModel.Projections;
 using static BankAccounts.Api.Tests.AccountsClient;
 
@@ -8,6 +9,7 @@ namespace BankAccounts.Api.Tests;
 public sealed class AdminSpecs(ApiTestHost host) : IClassFixture<ApiTestHost>
 {
     private readonly AccountsClient _api = host.Accounts;
+    private readonly AccountsClient _admin = new(host.ClientFor(Role.Admin, "test-admin"));
 
     [Fact]
     public async Task Should_list_every_projection_with_its_offset()
@@ -18,7 +20,7 @@ public sealed class AdminSpecs(ApiTestHost host) : IClassFixture<ApiTestHost>
         var projections = await Eventually.Until(
             async () =>
             {
-                using var response = await _api.Http.GetAsync("/admin/projections");
+                using var response = await _admin.Http.GetAsync("/admin/projections");
                 return (await Expect(response, HttpStatusCode.OK)).GetProperty("items").EnumerateArray()
                     .ToDictionary(p => p.GetProperty("projection").GetString()!, p => p.GetProperty("offset").GetInt64());
             },
@@ -33,7 +35,7 @@ public sealed class AdminSpecs(ApiTestHost host) : IClassFixture<ApiTestHost>
     [Fact]
     public async Task Should_answer_404_when_rebuilding_an_unknown_projection()
     {
-        using var response = await _api.Post("/admin/projections/no-such-projection/rebuild", (string?)null);
+        using var response = await _admin.Post("/admin/projections/no-such-projection/rebuild", (string?)null);
 
         await ExpectProblem(response, HttpStatusCode.NotFound, "projection-not-found");
     }
@@ -46,7 +48,7 @@ public sealed class AdminSpecs(ApiTestHost host) : IClassFixture<ApiTestHost>
         await _api.Withdraw(id, 20m);
         var before = await _api.Get(id, minVersion: 3);
 
-        using var response = await _api.Post("/admin/projections/account-ledger/rebuild", (string?)null);
+        using var response = await _admin.Post("/admin/projections/account-ledger/rebuild", (string?)null);
 
         var body = await Expect(response, HttpStatusCode.Accepted);
         Assert.Equal("account-ledger", body.GetProperty("projection").GetString());

@@ -1,3 +1,6 @@
+using System.Net.Http.Headers;
+using BankAccounts.Api.Security;
+using BankAccounts.Domain.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -9,11 +12,15 @@ namespace BankAccounts.Api.Tests;
 
 /// <summary>
 /// The real application (<see cref="BankAccountsApp.Build"/>) on Kestrel at a free loopback port,
-/// with its journal and read model on SQLite files in a temp folder, and a client for it.
+/// with its journal, read model and token signing key in a temp folder, and clients for it that
+/// send real tokens minted with that key.
 /// </summary>
 public class ApiTestHost : IAsyncLifetime
 {
+    public const string CustomerSubject = "test-customer";
+
     private readonly string[] _extraArgs;
+    private readonly List<HttpClient> _clients = [];
     private WebApplication? _app;
 
     public ApiTestHost()
@@ -29,9 +36,36 @@ public class ApiTestHost : IAsyncLifetime
 
     public string Folder { get; }
 
+    public string SigningKeyFile => Path.Combine(Folder, "jwt-signing-key.pem");
+
+    public Uri Address { get; private set; } = null!;
+
+    /// <summary>Mints tokens as the server expects them (same key, issuer and audience).</summary>
+    public TokenIssuer Tokens { get; private set; } = null!;
+
+    /// <summary>A client authenticated as the customer <see cref="CustomerSubject"/>.</summary>
     public HttpClient Http { get; private set; } = null!;
 
     public AccountsClient Accounts => new(Http);
+
+    /// <summary>A client whose every request carries a token (valid for an hour) for <paramref name="role"/> and <paramref name="subject"/>.</summary>
+    public HttpClient ClientFor(Role role, string subject, string? name = null) =>
+        ClientWith(Tokens.Issue(new Principal(subject, role, name), TimeSpan.FromHours(1)));
+
+    /// <summary>A client that sends exactly <paramref name="token"/> (none when null).</summary>
+    public HttpClient ClientWith(string? token)
+    {
+        var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        lock (_clients)
+        {
+            _clients.Add(client);
+        }
+        return client;
+    }
 
     public async Task InitializeAsync()
     {
@@ -40,17 +74,25 @@ public class ApiTestHost : IAsyncLifetime
             "--urls=http://127.0.0.1:0",
             $"--BankAccounts:Journal:ConnectionString=Data Source={Path.Combine(Folder, "journal.db")};Pooling=True",
             $"--BankAccounts:ReadModel:ConnectionString=Data Source={Path.Combine(Folder, "readmodel.db")}",
+            $"--BankAccounts:Security:SigningKeyFile={SigningKeyFile}",
+            // The specs hammer one host as one customer; the rate limit has specs of its own.
+            "--BankAccounts:Security:RateLimit:PermitsPerSecond=100000",
+            "--BankAccounts:Security:RateLimit:Burst=100000",
             "--Logging:LogLevel:Default=Warning",
             .. _extraArgs,
         ]);
         await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        Http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(60) };
+        Address = new Uri(_app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single());
+        Tokens = TokenIssuer.From(_app.Services.GetRequiredService<SecurityOptions>());
+        Http = ClientFor(Role.Customer, CustomerSubject);
     }
 
     public async Task DisposeAsync()
     {
-        Http?.Dispose();
+        foreach (var client in _clients)
+        {
+            client.Dispose();
+        }
         if (_app is not null)
         {
             await _app.StopAsync();
@@ -70,3 +112,10 @@ public class ApiTestHost : IAsyncLifetime
 
 /// <summary>A host whose accounts never answer in time: every command Ask times out.</summary>
 public sealed class ImpatientApiTestHost() : ApiTestHost("--BankAccounts:Accounts:AskTimeout=00:00:00.001");
+
+/// <summary>A host whose API documents need a token like every other endpoint.</summary>
+public sealed class PrivateDocsApiTestHost() : ApiTestHost("--BankAccounts:Security:PublicApiDocs=false");
+
+/// <summary>A host that lets each caller send two requests at once and one a second after that.</summary>
+public sealed class RateLimitedApiTestHost() : ApiTestHost(
+    "--BankAccounts:Security:RateLimit:PermitsPerSecond=1", "--BankAccounts:Security:RateLimit:Burst=2");

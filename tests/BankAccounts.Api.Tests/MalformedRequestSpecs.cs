@@ -195,6 +195,22 @@ public sealed class MalformedRequestSpecs(ApiTestHost host) : IClassFixture<ApiT
         Assert.Equal(2, await _api.EventCount(id));
     }
 
+    /// <summary>A lone surrogate escape is valid JSON syntax but no text: it cannot become a .NET string.</summary>
+    [Theory]
+    [InlineData("""{"\ud800":1}""")]
+    [InlineData("""{"owner":"\ud800","currency":"EUR"}""")]
+    [InlineData("""{"owner":"Ada","currency":"EUR","\udfff\ud800":null}""")]
+    public async Task Should_answer_400_for_a_lone_surrogate_escape_in_a_name_or_a_value(string json)
+    {
+        using var open = await _api.Post("/accounts", json);
+        var id = await OpenWithMoney();
+        using var deposit = await _api.Post($"/accounts/{id}/deposits", json);
+
+        await ExpectProblem(open, HttpStatusCode.BadRequest, "invalid-request");
+        await ExpectProblem(deposit, HttpStatusCode.BadRequest, "invalid-request");
+        Assert.Equal(2, await _api.EventCount(id));
+    }
+
     [Theory]
     [InlineData("POST", "/accounts/not-a-guid/deposits")]
     [InlineData("POST", "/accounts/00000000-0000-0000-0000-000000000000/withdrawals")]

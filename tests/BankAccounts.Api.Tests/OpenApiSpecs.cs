@@ -45,6 +45,19 @@ public sealed class OpenApiSpecs(ApiTestHost host) : IClassFixture<ApiTestHost>
     }
 
     [Fact]
+    public async Task Should_declare_the_bearer_token_scheme_and_require_it_for_every_operation()
+    {
+        using var response = await _http.GetAsync("/openapi/v1.json");
+
+        var document = await Expect(response, HttpStatusCode.OK);
+        var bearer = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer");
+        Assert.Equal(("http", "bearer", "JWT"),
+            (bearer.GetProperty("type").GetString(), bearer.GetProperty("scheme").GetString(), bearer.GetProperty("bearerFormat").GetString()));
+        var requirement = Assert.Single(document.GetProperty("security").EnumerateArray());
+        Assert.True(requirement.TryGetProperty("Bearer", out _), requirement.GetRawText());
+    }
+
+    [Fact]
     public async Task Should_serve_the_interactive_Scalar_reference()
     {
         using var response = await _http.GetAsync("/scalar");

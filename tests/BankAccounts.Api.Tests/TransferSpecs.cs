@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using BankAccounts.Domain.Security;
 using static BankAccounts.Api.Tests.AccountsClient;
 
 namespace BankAccounts.Api.Tests;
@@ -142,7 +143,8 @@ public sealed class TransferSpecs(ApiTestHost host) : IClassFixture<ApiTestHost>
         await ExpectProblem(closeTo, HttpStatusCode.UnprocessableEntity, "non-zero-balance");
 
         await _api.Get(to, minVersion: 3);
-        using var integrity = await _api.Http.GetAsync("/admin/integrity");
+        using var auditor = host.ClientFor(Role.Auditor, "test-auditor");
+        using var integrity = await auditor.GetAsync("/admin/integrity");
         var report = await Expect(integrity, HttpStatusCode.OK);
         Assert.True(report.GetProperty("consistent").GetBoolean(), report.GetRawText());
         Assert.Equal(0, report.GetProperty("drift").GetArrayLength());

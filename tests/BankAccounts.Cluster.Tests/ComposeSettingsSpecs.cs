@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using BankAccounts.Actors.Hosting;
 using BankAccounts.Actors.Persistence;
 using BankAccounts.Api;
-using BankAccounts.Api.Health;
+using BankAccounts.Api.Cli;
 using BankAccounts.Cluster.Tests.Infrastructure;
 using BankAccounts.ReadModel.Storage;
 using Microsoft.Extensions.Configuration;

@@ -1,5 +1,6 @@
 using BankAccounts.Api.Contracts;
 using BankAccounts.Api.Http;
+using BankAccounts.Api.Security;
 using BankAccounts.ReadModel.Integrity;
 using BankAccounts.ReadModel.Projections;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,7 +12,7 @@ public static class AdminEndpoints
 {
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder routes)
     {
-        var projections = routes.MapGroup("/admin/projections").WithTags("Admin");
+        var projections = routes.MapGroup("/admin/projections").WithTags("Admin").RequireAuthorization(AccessPolicies.Admin);
 
         projections.MapGet("", GetProjections)
             .WithName("GetProjections")
@@ -26,6 +27,7 @@ public static class AdminEndpoints
 
         routes.MapGet("/admin/integrity", CheckIntegrity)
             .WithTags("Admin")
+            .RequireAuthorization(AccessPolicies.Auditing)
             .WithName("CheckLedgerIntegrity")
             .WithSummary("Check the ledger's integrity")
             .WithDescription(

@@ -3,6 +3,7 @@ using Akka.Cluster;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using BankAccounts.Actors;
+using BankAccounts.Api.Security;
 using BankAccounts.ReadModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -29,7 +30,7 @@ public static class ClusterEndpoints
 
     public static IEndpointRouteBuilder MapClusterApi(this IEndpointRouteBuilder routes)
     {
-        var cluster = routes.MapGroup("/cluster").WithTags("Cluster");
+        var cluster = routes.MapGroup("/cluster").WithTags("Cluster").RequireAuthorization(AccessPolicies.Admin);
 
         cluster.MapGet("", GetClusterStatus)
             .WithName("GetClusterStatus")

@@ -48,7 +48,6 @@ internal sealed class ClusterMembershipHealthCheck(ActorSystem system) : IHealth
         var self = cluster.SelfMember;
         var data = new Dictionary<string, object>
         {
-            ["address"] = cluster.SelfAddress.ToString(),
             ["status"] = self.Status.ToString(),
             ["members"] = cluster.State.Members.Count,
             ["unreachable"] = cluster.State.Unreachable.Count,
@@ -79,7 +78,7 @@ internal sealed class JournalDatabaseHealthCheck(BankAccountsOptions options) : 
         }
         catch (Exception e) when (e is DbException or InvalidOperationException or OperationCanceledException or TimeoutException)
         {
-            return HealthCheckResult.Unhealthy($"{options.Journal.Provider} journal unreachable: {e.Message}");
+            return HealthCheckResult.Unhealthy($"{options.Journal.Provider} journal unreachable.", e);
         }
     }
 }
@@ -99,7 +98,7 @@ internal sealed class ReadModelDatabaseHealthCheck(IDbContextFactory<ReadModelDb
         }
         catch (Exception e) when (e is DbException or InvalidOperationException or OperationCanceledException or TimeoutException)
         {
-            return HealthCheckResult.Unhealthy($"{options.Provider} read model unreachable: {e.Message}");
+            return HealthCheckResult.Unhealthy($"{options.Provider} read model unreachable.", e);
         }
     }
 }

@@ -4,7 +4,11 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace BankAccounts.Api.Health;
 
-/// <summary><c>/health/live</c> and <c>/health/ready</c> (200 when healthy, 503 otherwise, with each check's verdict).</summary>
+/// <summary>
+/// <c>/health/live</c> and <c>/health/ready</c> (200 when healthy, 503 otherwise, with each check's verdict).
+/// Anonymous and never rate limited (probes and load balancers call them), so they tell no exception text
+/// and no internal address: the node's log has those.
+/// </summary>
 public static class HealthEndpoints
 {
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder routes)
@@ -13,12 +17,12 @@ public static class HealthEndpoints
         {
             Predicate = check => check.Tags.Contains(BankAccountsHealthChecks.Live),
             ResponseWriter = WriteAsync,
-        }).WithTags("Health");
+        }).WithTags("Health").AllowAnonymous().DisableRateLimiting();
         routes.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(BankAccountsHealthChecks.Ready),
             ResponseWriter = WriteAsync,
-        }).WithTags("Health");
+        }).WithTags("Health").AllowAnonymous().DisableRateLimiting();
         return routes;
     }
 
@@ -30,7 +34,15 @@ public static class HealthEndpoints
             status = report.Status.ToString(),
             checks = report.Entries.ToDictionary(
                 e => e.Key,
-                e => new { status = e.Value.Status.ToString(), description = e.Value.Description, data = e.Value.Data }),
+                e => new
+                {
+                    status = e.Value.Status.ToString(),
+                    // A check that threw gets the exception's message as its description (the log has it).
+                    description = e.Value.Exception is { } thrown && e.Value.Description == thrown.Message
+                        ? "The check failed; see the node's log."
+                        : e.Value.Description,
+                    data = e.Value.Data,
+                }),
         });
     }
 }

@@ -134,6 +134,10 @@ internal static class JsonBody
             {
                 return new(null, Problems.Invalid("body", "The request body must be a JSON object."));
             }
+            if (!HoldsOnlyText(document.RootElement))
+            {
+                return new(null, Problems.Invalid("body", "The request body holds an escape that is no Unicode text (a lone surrogate)."));
+            }
             if (FirstDuplicateProperty(document.RootElement) is { } duplicate)
             {
                 return new(null, Problems.Invalid(duplicate, $"'{duplicate}' appears more than once."));
@@ -150,6 +154,30 @@ internal static class JsonBody
                 return new(null, Problems.Invalid(Describe<T>(mapping)));
             }
         }
+    }
+
+    /// <summary>
+    /// A lone surrogate escape (<c>"\ud800"</c>) is valid JSON syntax but no text: reading it as a string
+    /// throws, in a property name as in a value. Checked once here so no later step meets it.
+    /// </summary>
+    private static bool HoldsOnlyText(JsonElement element)
+    {
+        try
+        {
+            return Readable(element);
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+
+        static bool Readable(JsonElement element) => element.ValueKind switch
+        {
+            JsonValueKind.Object => element.EnumerateObject().All(property => property.Name is not null && Readable(property.Value)),
+            JsonValueKind.Array => element.EnumerateArray().All(Readable),
+            JsonValueKind.String => element.GetString() is not null,
+            _ => true,
+        };
     }
 
     private static string? FirstDuplicateProperty(JsonElement root)

@@ -21,4 +21,7 @@ public static class ProblemTypes
     public const string TransfersPending = Prefix + "transfers-pending";
     public const string TransferNotFound = Prefix + "transfer-not-found";
     public const string TransferUnavailable = Prefix + "transfer-unavailable";
+    public const string Unauthenticated = Prefix + "unauthenticated";
+    public const string Forbidden = Prefix + "forbidden";
+    public const string TooManyRequests = Prefix + "too-many-requests";
 }

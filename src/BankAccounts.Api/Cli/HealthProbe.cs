@@ -1,4 +1,4 @@
-namespace BankAccounts.Api.Health;
+namespace BankAccounts.Api.Cli;
 
 /// <summary>
 /// <c>BankAccounts.Api --health-check [url]</c>: asks a running node's readiness endpoint and exits 0 when
