@@ -49,7 +49,7 @@ public sealed class TransferProcessSpecs
 
         Assert.Null(decision.Rejection);
         var requested = Assert.IsType<TransferRequested>(Assert.Single(decision.Events));
-        Assert.Equal(new TransferRequested(Id, From, To, 25.50m, "invoice 7", RequestKey, Now), requested);
+        Assert.Equal(new TransferRequested(Id, From, To, 25.50m, "invoice 7", RequestKey, Now) { Metadata = new EventMetadata(Security.Principal.System) }, requested);
 
         var state = run.State;
         Assert.Equal(TransferStatus.Pending, state.Status);
@@ -225,7 +225,7 @@ public sealed class TransferProcessSpecs
         Assert.Equal(TransferStep.Debit, run.State.NextStep);
 
         var debited = Assert.IsType<SourceDebited>(Assert.Single(run.Answer(Accepted(3L, 75m)).Events));
-        Assert.Equal(new SourceDebited(new Money(25m, Currency.EUR), 3L, Now.AddSeconds(1)), debited);
+        Assert.Equal(new SourceDebited(new Money(25m, Currency.EUR), 3L, Now.AddSeconds(1)) { Metadata = new EventMetadata(Security.Principal.System) }, debited);
         Assert.Equal(new Money(25m, Currency.EUR), run.State.Debited);
         Assert.Equal(TransferStatus.Pending, run.State.Status);
         Assert.Equal(TransferStep.Credit, run.State.NextStep);
@@ -328,37 +328,42 @@ public sealed class TransferProcessSpecs
         Assert.Equal(TransferStep.Refund, run.State.NextStep);
     }
 
-    [Fact]
-    public void Should_go_on_when_a_settle_is_rejected_because_an_earlier_attempt_already_settled()
+    [Theory]
+    [InlineData(RejectionReason.InvalidCommand)]
+    [InlineData(RejectionReason.CommandIdReused)]
+    [InlineData(RejectionReason.AccountNotFound)]
+    public void Should_never_count_a_refused_settle_as_done(RejectionReason reason)
     {
+        // Regression (issue 9, 1a): a client key that took the settle's step id made the real settle
+        // "refused", and the transfer completed with money still pending on both accounts.
         var run = Debited();
         run.Answer(Accepted(1L, 25m));
 
-        var settled = Assert.IsType<SourceSettled>(Assert.Single(run.Answer(Rejected(RejectionReason.InvalidCommand, "not pending.") with { CurrentVersion = 7L }).Events));
-        Assert.Equal(7L, settled.SourceVersion);
-        Assert.Equal(TransferStep.SettleDestination, run.State.NextStep);
+        var refused = run.Answer(Rejected(reason, "not pending."));
 
-        var destinationSettled = Assert.IsType<DestinationSettled>(Assert.Single(run.Answer(Rejected(RejectionReason.InvalidCommand, "not pending.") with { CurrentVersion = 3L }).Events));
-        Assert.Equal(3L, destinationSettled.DestinationVersion);
-        Assert.Equal(TransferStatus.Completed, run.State.Status);
-        Assert.Equal(TransferStep.None, run.State.NextStep);
+        Assert.Empty(refused.Events);
+        Assert.NotNull(refused.Refused);
+        Assert.Equal(TransferStatus.Pending, run.State.Status);
+        Assert.Equal(TransferStep.Settle, run.State.NextStep);
     }
 
     [Fact]
-    public void Should_fail_with_the_credit_reason_when_the_refund_is_rejected_because_an_earlier_attempt_already_refunded()
+    public void Should_never_count_a_refused_refund_as_done_and_surface_it_as_stuck_when_giving_up()
     {
         var run = Debited();
         run.Answer(Rejected(RejectionReason.AccountClosed));
 
-        var refunded = Assert.IsType<SourceRefunded>(Assert.Single(run.Answer(Rejected(RejectionReason.InvalidCommand, "not pending.")).Events));
+        var refused = run.Answer(Rejected(RejectionReason.InvalidCommand, "not pending."));
+        Assert.Empty(refused.Events);
+        Assert.Equal(TransferStep.Refund, run.State.NextStep);
 
-        Assert.Equal(2L, refunded.SourceVersion);
-        Assert.Equal(TransferStatus.Failed, run.State.Status);
-        Assert.Equal(TransferStep.None, run.State.NextStep);
-        Assert.Equal("AccountClosed", run.State.FailureReason);
+        var stuck = Assert.IsType<TransferStuck>(Assert.Single(
+            Transfer.GiveUp(run.State, TransferStep.Refund, refused.Refused!, Now).Events));
+        Assert.Equal(TransferStep.Refund, stuck.Step);
+        Assert.Equal(nameof(RejectionReason.InvalidCommand), stuck.Reason);
+        Assert.Equal(TransferStatus.Stuck, Transfer.Evolve(run.State, stuck).Status);
+        Assert.Equal(TransferStep.None, Transfer.Evolve(run.State, stuck).NextStep);
     }
-
-    // Late answers
 
     [Fact]
     public void Should_ignore_a_late_answer_to_a_debit_already_recorded()
@@ -505,7 +510,8 @@ public sealed class TransferProcessSpecs
 
         var command = Transfer.CommandFor(run.State, TransferStep.Debit);
 
-        Assert.Equal(new DebitForTransfer(From, Id.StepCommandId("debit"), Id, To, 25.50m, "invoice 7"), command);
+        // Every step acts for the requester.
+        Assert.Equal(new DebitForTransfer(From, Id.StepCommandId("debit"), Id, To, 25.50m, "invoice 7") { Principal = Security.Principal.System }, command);
         Assert.Null(command.ExpectedVersion);
     }
 
@@ -544,9 +550,9 @@ public sealed class TransferProcessSpecs
         var run = Debited();
         run.Answer(Rejected(RejectionReason.AccountClosed));
 
-        Assert.Equal(new SettleTransfer(From, Id.StepCommandId("settle"), Id), Transfer.CommandFor(run.State, TransferStep.Settle));
-        Assert.Equal(new SettleTransfer(To, Id.StepCommandId("settle-destination"), Id), Transfer.CommandFor(run.State, TransferStep.SettleDestination));
-        Assert.Equal(new RefundTransfer(From, Id.StepCommandId("refund"), Id, "AccountClosed"), Transfer.CommandFor(run.State, TransferStep.Refund));
+        Assert.Equal(new SettleTransfer(From, Id.StepCommandId("settle"), Id) { Principal = Security.Principal.System }, Transfer.CommandFor(run.State, TransferStep.Settle));
+        Assert.Equal(new SettleTransfer(To, Id.StepCommandId("settle-destination"), Id) { Principal = Security.Principal.System }, Transfer.CommandFor(run.State, TransferStep.SettleDestination));
+        Assert.Equal(new RefundTransfer(From, Id.StepCommandId("refund"), Id, "AccountClosed") { Principal = Security.Principal.System }, Transfer.CommandFor(run.State, TransferStep.Refund));
     }
 
     [Fact]
@@ -734,7 +740,8 @@ public sealed class TransferProcessSpecs
             return run;
         }
 
-        public TransferDecision Request(RequestTransfer request) => Record(Transfer.Request(State, request, NextTick()));
+        public TransferDecision Request(RequestTransfer request) =>
+            Record(Transfer.Request(State, request.Principal == Security.Principal.Anonymous ? request with { Principal = Security.Principal.System } : request, NextTick()));
 
         /// <summary>The answer to the step the transfer is waiting for.</summary>
         public TransferDecision Answer(CommandOutcome outcome) => Answer(State.NextStep, outcome);
@@ -806,7 +813,9 @@ public sealed class TransferProcessSpecs
 
         public CommandOutcome Send(AccountCommand command)
         {
-            var decision = Account.Decide(this[command.AccountId], command, Now);
+            // Client commands of this bank act as the system; transfer steps carry the transfer's requester.
+            var attributed = command.Principal == Security.Principal.Anonymous ? command with { Principal = Security.Principal.System } : command;
+            var decision = Account.Decide(this[command.AccountId], attributed, Now);
             if (decision.Events.Count > 0)
             {
                 _accounts[command.AccountId] = decision.NewState;

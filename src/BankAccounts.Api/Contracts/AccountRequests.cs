@@ -11,8 +11,11 @@ public sealed record OpenAccountRequest
     [Description("ISO 4217 code, upper case, e.g. EUR.")]
     public required string Currency { get; init; }
 
-    [Description("How far the balance may go below zero; at most the currency's decimals. Default 0.")]
+    [Description("How far the balance may go below zero; at most the currency's decimals. Default 0. Only a teller may grant one.")]
     public decimal OverdraftLimit { get; init; }
+
+    [Description("The owning customer's id (their token subject). A teller must name it; a customer may omit it or give their own.")]
+    public string? CustomerId { get; init; }
 }
 
 [Description("A deposit or a withdrawal.")]

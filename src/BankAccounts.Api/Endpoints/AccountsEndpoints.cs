@@ -1,7 +1,9 @@
 using System.ComponentModel;
 using BankAccounts.Api.Contracts;
 using BankAccounts.Api.Http;
+using BankAccounts.Api.Security;
 using BankAccounts.Domain;
+using BankAccounts.Domain.Security;
 using BankAccounts.ReadModel.Queries;
 using BankAccounts.ReadModel.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -107,9 +109,13 @@ public static class AccountsEndpoints
         }
         var request = body.Value!;
 
-        var id = headers.IdempotencyKey is { } key ? AccountId.DeriveFrom(key) : AccountId.New();
+        var caller = http.Caller();
+        var id = headers.IdempotencyKey is { } key ? AccountId.DeriveFrom(caller, key) : AccountId.New();
         var answer = await sender.SendAsync(
-            new OpenAccount(id, headers.CommandId, request.Owner, request.Currency, request.OverdraftLimit, headers.ExpectedVersion), cancellationToken);
+            new OpenAccount(id, headers.CommandIdFor(caller), request.Owner, request.Currency, request.OverdraftLimit, headers.ExpectedVersion)
+            {
+                CustomerId = request.CustomerId,
+            }.From(http), cancellationToken);
         if (Refusal(answer, id, sender, out var accepted) is { } refused)
         {
             return refused;
@@ -130,12 +136,12 @@ public static class AccountsEndpoints
     private static Task<Results<Ok<BalanceResponse>, ProblemHttpResult>> Deposit(
         string id, HttpContext http, AccountCommandSender sender, CancellationToken cancellationToken) =>
         MoveMoney(id, http, sender, (accountId, headers, request) =>
-            new DepositMoney(accountId, headers.CommandId, request.Amount, request.Currency, request.Reference, headers.ExpectedVersion), cancellationToken);
+            new DepositMoney(accountId, headers.CommandIdFor(http.Caller()), request.Amount, request.Currency, request.Reference, headers.ExpectedVersion), cancellationToken);
 
     private static Task<Results<Ok<BalanceResponse>, ProblemHttpResult>> Withdraw(
         string id, HttpContext http, AccountCommandSender sender, CancellationToken cancellationToken) =>
         MoveMoney(id, http, sender, (accountId, headers, request) =>
-            new WithdrawMoney(accountId, headers.CommandId, request.Amount, request.Currency, request.Reference, headers.ExpectedVersion), cancellationToken);
+            new WithdrawMoney(accountId, headers.CommandIdFor(http.Caller()), request.Amount, request.Currency, request.Reference, headers.ExpectedVersion), cancellationToken);
 
     private static async Task<Results<Ok<BalanceResponse>, ProblemHttpResult>> MoveMoney(
         string id, HttpContext http, AccountCommandSender sender,
@@ -152,7 +158,7 @@ public static class AccountsEndpoints
             return body.Problem;
         }
 
-        var answer = await sender.SendAsync(command(accountId, headers, body.Value!), cancellationToken);
+        var answer = await sender.SendAsync(command(accountId, headers, body.Value!).From(http), cancellationToken);
         if (Refusal(answer, accountId, sender, out var accepted) is { } refused)
         {
             return refused;
@@ -175,7 +181,7 @@ public static class AccountsEndpoints
             return body.Problem;
         }
 
-        var answer = await sender.SendAsync(new CloseAccount(accountId, headers.CommandId, headers.ExpectedVersion), cancellationToken);
+        var answer = await sender.SendAsync(new CloseAccount(accountId, headers.CommandIdFor(http.Caller()), headers.ExpectedVersion).From(http), cancellationToken);
         if (Refusal(answer, accountId, sender, out var accepted) is { } refused)
         {
             return refused;
@@ -204,15 +210,19 @@ public static class AccountsEndpoints
         {
             (account, var reached) = await queries.GetAccountAtLeastAsync(
                 accountId.Value, wanted, ReadYourWritesWait, ReadYourWritesPoll, clock, cancellationToken);
+            if (Access(http, account) is { } refused)
+            {
+                return refused;
+            }
             if (!reached && (account is not null || await events.ExistsAsync(accountId, cancellationToken)))
             {
                 http.Response.Headers.RetryAfter = "1";
                 return Problems.ReadModelBehind(accountId, wanted, account?.Version ?? 0, ReadYourWritesWait);
             }
         }
-        if (account is null)
+        if (account is null || Access(http, account) is not null)
         {
-            return Problems.AccountNotFound(accountId);
+            return Access(http, account) ?? Problems.AccountNotFound(accountId);
         }
         SetETag(http, account.Version);
         return TypedResults.Ok(ToResponse(account));
@@ -222,7 +232,7 @@ public static class AccountsEndpoints
         string id,
         [Description("Only entries with a version greater than this (default 0: from the start).")] string? after,
         [Description("Entries per page, 1 to 1000 (default 100).")] string? limit,
-        AccountQueries queries, CancellationToken cancellationToken)
+        HttpContext http, AccountQueries queries, CancellationToken cancellationToken)
     {
         if (!QueryParameters.TryParseAccountId(id, out var accountId, out var problem)
             || !QueryParameters.TryParse(after, nameof(after), 0, 0, long.MaxValue, out var afterVersion, out problem)
@@ -230,9 +240,9 @@ public static class AccountsEndpoints
         {
             return problem;
         }
-        if (await queries.GetAccountAsync(accountId.Value, cancellationToken) is null)
+        if (await ReadRefusal(http, accountId, queries, cancellationToken) is { } refused)
         {
-            return Problems.AccountNotFound(accountId);
+            return refused;
         }
 
         var entries = await queries.GetTransactionsAsync(accountId.Value, afterVersion, (int)pageSize + 1, cancellationToken);
@@ -249,13 +259,17 @@ public static class AccountsEndpoints
         string id,
         [Description("First sequence number to return (default 1).")] string? from,
         [Description("Events per page, 1 to 1000 (default 100).")] string? limit,
-        AccountEventStream events, CancellationToken cancellationToken)
+        HttpContext http, AccountQueries queries, AccountEventStream events, CancellationToken cancellationToken)
     {
         if (!QueryParameters.TryParseAccountId(id, out var accountId, out var problem)
             || !QueryParameters.TryParse(from, nameof(from), 1, 1, long.MaxValue, out var fromSequenceNr, out problem)
             || !QueryParameters.TryParse(limit, nameof(limit), DefaultPageSize, 1, MaxPageSize, out var pageSize, out problem))
         {
             return problem;
+        }
+        if (await ReadRefusal(http, accountId, queries, cancellationToken) is { } refused)
+        {
+            return refused;
         }
 
         var stored = await events.ReadAsync(accountId, fromSequenceNr, (int)pageSize, cancellationToken);
@@ -272,11 +286,12 @@ public static class AccountsEndpoints
     }
 
     private static async Task<Results<Ok<AccountListResponse>, ProblemHttpResult>> GetAccountsByOwner(
-        [Description("The owner's name, matched exactly.")] string? owner,
+        [Description("The owner's name, matched exactly. Required for staff; a customer always sees only their own accounts.")] string? owner,
         [Description("Accounts at most, 1 to 1000 (default 100).")] string? limit,
-        AccountQueries queries, CancellationToken cancellationToken)
+        HttpContext http, AccountQueries queries, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(owner))
+        var caller = http.Caller();
+        if (caller.Role != Role.Customer && string.IsNullOrWhiteSpace(owner))
         {
             return Problems.Invalid("owner", "'owner' is required.");
         }
@@ -284,9 +299,30 @@ public static class AccountsEndpoints
         {
             return problem;
         }
-        var accounts = await queries.GetAccountsByOwnerAsync(owner, (int)pageSize, cancellationToken);
+        var ownerId = caller.Role == Role.Customer ? caller.Subject : null;
+        var accounts = await queries.GetAccountsByOwnerAsync(owner, ownerId, (int)pageSize, cancellationToken);
         return TypedResults.Ok(new AccountListResponse([.. accounts.Select(ToResponse)]));
     }
+
+    /// <summary>
+    /// Whether the caller may read the account (<see cref="AccountAccess"/>, with the owner the read
+    /// model holds): a customer asking about an account that is not theirs gets the same 404 as for a
+    /// missing one.
+    /// </summary>
+    internal static async Task<ProblemHttpResult?> ReadRefusal(HttpContext http, AccountId id, AccountQueries queries, CancellationToken cancellationToken)
+    {
+        var account = await queries.GetAccountAsync(id.Value, cancellationToken);
+        return account is null ? Problems.AccountNotFound(id) : Access(http, account);
+    }
+
+    private static ProblemHttpResult? Access(HttpContext http, AccountSummary? account) =>
+        account is null ? null
+        : AccountAccess.Check(http.Caller(), AccountAction.Read, account.OwnerId) switch
+        {
+            AccessVerdict.Allowed => null,
+            AccessVerdict.NotFound => Problems.AccountNotFound(new AccountId(account.AccountId)),
+            _ => Problems.Forbidden("Your role may not read accounts."),
+        };
 
     /// <summary>The problem to answer when the command was not accepted (no answer in time, declined, rejected); null when it was.</summary>
     private static ProblemHttpResult? Refusal(AccountAnswer<CommandOutcome> answer, AccountId id, AccountCommandSender sender, out CommandAccepted accepted)

@@ -1,7 +1,9 @@
 using System.ComponentModel;
 using BankAccounts.Api.Contracts;
 using BankAccounts.Api.Http;
+using BankAccounts.Api.Security;
 using BankAccounts.Domain;
+using BankAccounts.Domain.Security;
 using BankAccounts.ReadModel.Queries;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -67,22 +69,28 @@ public static class TransfersEndpoints
         }
         var request = body.Value!;
 
-        var id = headers.IdempotencyKey is { } key ? TransferId.DeriveFrom(key) : TransferId.New();
+        var caller = http.Caller();
+        var id = headers.IdempotencyKey is { } key ? TransferId.DeriveFrom(caller, key) : TransferId.New();
         var answer = await sender.RequestAsync(
-            new RequestTransfer(id, new AccountId(request.FromAccountId), new AccountId(request.ToAccountId), request.Amount, request.Reference, headers.CommandId),
+            new RequestTransfer(id, new AccountId(request.FromAccountId), new AccountId(request.ToAccountId), request.Amount, request.Reference, headers.CommandIdFor(caller))
+            {
+                Principal = caller,
+                TraceParent = CommandOrigin.TraceParentOf(http),
+            },
             cancellationToken);
         return answer switch
         {
             { TimedOut: true } => Problems.TransferUnavailable(id, sender.Timeout),
             { Value: TransferState state } => TypedResults.Accepted($"/transfers/{id}", ToResponse(state)),
-            { Value: CommandRejected { Reason: RejectionReason.CommandIdReused } rejected } => Problems.Rejected(new AccountId(request.FromAccountId), rejected),
+            { Value: CommandRejected { Reason: RejectionReason.CommandIdReused or RejectionReason.Forbidden } rejected } =>
+                Problems.Rejected(new AccountId(request.FromAccountId), rejected),
             { Value: CommandRejected rejected } => Problems.Invalid(rejected.Errors),
             _ => throw new InvalidOperationException($"Unexpected answer {answer.Value?.GetType().Name} to a transfer request."),
         };
     }
 
     private static async Task<Results<Ok<TransferResponse>, ProblemHttpResult>> GetTransfer(
-        string id, TransferSender sender, CancellationToken cancellationToken)
+        string id, HttpContext http, TransferSender sender, AccountQueries accounts, CancellationToken cancellationToken)
     {
         if (!TransferId.TryParse(id, out var transferId))
         {
@@ -93,19 +101,50 @@ public static class TransfersEndpoints
         {
             { TimedOut: true } => Problems.TransferUnavailable(transferId, sender.Timeout),
             { Value.Status: TransferStatus.NotRequested } => Problems.TransferNotFound(transferId),
+            _ when !await MayRead(http, answer.Value!, accounts, cancellationToken) => Problems.TransferNotFound(transferId),
             _ => TypedResults.Ok(ToResponse(answer.Value!)),
         };
+    }
+
+    /// <summary>
+    /// Staff read every transfer; a customer those they requested or that touch one of their
+    /// accounts (anything else answers 404, as for a missing transfer).
+    /// </summary>
+    private static async Task<bool> MayRead(HttpContext http, TransferState transfer, AccountQueries accounts, CancellationToken cancellationToken)
+    {
+        var caller = http.Caller();
+        if (caller.Role != Role.Customer)
+        {
+            return AccountAccess.Check(caller, AccountAction.Read, null) == AccessVerdict.Allowed;
+        }
+        if (transfer.Origin.CausedBy.Subject == caller.Subject)
+        {
+            return true;
+        }
+        foreach (var accountId in new[] { transfer.From, transfer.To })
+        {
+            var account = await accounts.GetAccountAsync(accountId.Value, cancellationToken);
+            if (account is not null && AccountAccess.Check(caller, AccountAction.Read, account.OwnerId) == AccessVerdict.Allowed)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static async Task<Results<Ok<TransferListResponse>, ProblemHttpResult>> GetTransfersOfAccount(
         string id,
         [Description("Transfers at most, 1 to 1000 (default 100).")] string? limit,
-        TransferQueries queries, CancellationToken cancellationToken)
+        HttpContext http, TransferQueries queries, AccountQueries accounts, CancellationToken cancellationToken)
     {
         if (!QueryParameters.TryParseAccountId(id, out var accountId, out var problem)
             || !QueryParameters.TryParse(limit, nameof(limit), AccountsEndpoints.DefaultPageSize, 1, AccountsEndpoints.MaxPageSize, out var pageSize, out problem))
         {
             return problem;
+        }
+        if (await AccountsEndpoints.ReadRefusal(http, accountId, accounts, cancellationToken) is { } refused)
+        {
+            return refused;
         }
         var transfers = await queries.GetTransfersOfAccountAsync(accountId.Value, (int)pageSize, cancellationToken);
         return TypedResults.Ok(new TransferListResponse([.. transfers.Select(t => new TransferSummaryResponse(

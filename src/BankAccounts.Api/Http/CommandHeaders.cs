@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using BankAccounts.Domain;
+using BankAccounts.Domain.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 
@@ -13,7 +14,8 @@ internal sealed record CommandHeaders(string? IdempotencyKey, long? ExpectedVers
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
-    public CommandId CommandId => IdempotencyKey is { } key ? new CommandId(key) : CommandId.New();
+    /// <summary>The command id of this request: the caller's key in the caller's own namespace (a fresh one without a key).</summary>
+    public CommandId CommandIdFor(Principal caller) => CommandId.ForCaller(caller, IdempotencyKey ?? Guid.NewGuid().ToString("N"));
 
     public static bool TryRead(HttpRequest request, [NotNullWhen(true)] out CommandHeaders? headers, [NotNullWhen(false)] out ProblemHttpResult? problem)
     {

@@ -90,8 +90,13 @@ internal static partial class Problems
             new Dictionary<string, object?> { ["currentVersion"] = rejected.CurrentVersion }),
         RejectionReason.CommandIdReused => Problem(StatusCodes.Status422UnprocessableEntity, ProblemTypes.IdempotencyKeyReused,
             "The Idempotency-Key was already used for a different request.", Detail(rejected)),
+        RejectionReason.Forbidden => Forbidden(Detail(rejected)),
         _ => throw new ArgumentOutOfRangeException(nameof(rejected), rejected.Reason, "Unknown rejection reason."),
     };
+
+    /// <summary>The caller's role may never do this (403); ownership is answered as 404 instead.</summary>
+    public static ProblemHttpResult Forbidden(string detail) =>
+        Problem(StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "Your role may not do this.", detail);
 
     private static string Detail(CommandRejected rejected) => string.Join(" ", rejected.Errors);
 

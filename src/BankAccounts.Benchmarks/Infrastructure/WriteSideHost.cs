@@ -73,7 +73,9 @@ internal sealed class WriteSideHost : IAsyncDisposable
         return new WriteSideHost(host, options);
     }
 
-    public Task<CommandOutcome> SendAsync(AccountCommand command) => Region.Ask<CommandOutcome>(command, AskTimeout);
+    /// <summary>The actor path measured without the HTTP edge: commands act as the system itself.</summary>
+    public Task<CommandOutcome> SendAsync(AccountCommand command) =>
+        Region.Ask<CommandOutcome>(command with { Principal = Domain.Security.Principal.System }, AskTimeout);
 
     public Task<AccountState> StateOfAsync(AccountId id) =>
         Region.Ask<AccountState>(new AccountMessages.GetAccountState(id), AskTimeout);

@@ -51,12 +51,20 @@ public sealed class AccountQueries(IDbContextFactory<ReadModelDbContext> dbFacto
             .ToListAsync(cancellationToken);
     }
 
-    /// <summary>Accounts of exactly this owner, oldest first.</summary>
+    /// <summary>Accounts of exactly this owner name and/or owning customer, oldest first.</summary>
     public async Task<IReadOnlyList<AccountSummary>> GetAccountsByOwnerAsync(
-        string owner, int limit, CancellationToken cancellationToken = default)
+        string? owner, string? ownerId, int limit, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var byOwner = db.Accounts.AsNoTracking().Where(a => a.Owner == owner);
+        var byOwner = db.Accounts.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(owner))
+        {
+            byOwner = byOwner.Where(a => a.Owner == owner);
+        }
+        if (ownerId is not null)
+        {
+            byOwner = byOwner.Where(a => a.OwnerId == ownerId);
+        }
         if (db.Database.IsSqlite())
         {
             // SQLite stores DateTimeOffset as text and EF Core cannot order by it there; one
