@@ -25,4 +25,7 @@ public sealed class ReadModelOptions
 
     /// <summary>A transfer pending and unchanged for this long is woken up (and the sweep runs this often).</summary>
     public TimeSpan StalledTransferAfter { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The integrity check reports a transfer still in flight and unchanged for this long as drift.</summary>
+    public TimeSpan InFlightDriftAfter { get; set; } = TimeSpan.FromMinutes(5);
 }
