@@ -50,7 +50,9 @@ public static class AdminEndpoints
     private static async Task CheckIntegrity(
         HttpContext http, LedgerIntegrityCheck check, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
-        await using var writer = new Utf8JsonWriter(http.Response.Body);
+        // Into the response's pipe (never blocking I/O); each FlushAsync sends what was written so far.
+        var body = http.Response.BodyWriter;
+        await using var writer = new Utf8JsonWriter(body);
         var started = false;
         void Start()
         {
@@ -67,7 +69,8 @@ public static class AdminEndpoints
         {
             Start();
             writer.WriteStringValue(drift);
-            await writer.FlushAsync(token);
+            writer.Flush();
+            await body.FlushAsync(token);
         }, cancellationToken);
 
         Start();
@@ -80,7 +83,8 @@ public static class AdminEndpoints
         JsonSerializer.Serialize(writer, report.Money, json.Value.SerializerOptions);
         writer.WriteBoolean("consistent", report.Consistent);
         writer.WriteEndObject();
-        await writer.FlushAsync(cancellationToken);
+        writer.Flush();
+        await body.FlushAsync(cancellationToken);
     }
 
     private static async Task<Ok<ProjectionListResponse>> GetProjections(IProjectionControl control, CancellationToken cancellationToken)
