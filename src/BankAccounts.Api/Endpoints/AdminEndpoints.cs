@@ -1,9 +1,12 @@
+using System.Text.Json;
 using BankAccounts.Api.Contracts;
 using BankAccounts.Api.Http;
 using BankAccounts.Api.Security;
 using BankAccounts.ReadModel.Integrity;
 using BankAccounts.ReadModel.Projections;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 
 namespace BankAccounts.Api.Endpoints;
 
@@ -32,13 +35,59 @@ public static class AdminEndpoints
             .WithSummary("Check the ledger's integrity")
             .WithDescription(
                 "Folds every account's events from the journal and compares them with the read model, at the offset the read model has reached; " +
-                "reports any drift and, per currency, the money in the system: balances plus in-flight transfers, which must equal deposits minus withdrawals.");
+                "folds every transfer and checks each one's end is matched on its accounts (a failed transfer refunded, a completed one debited, credited and settled on both sides) " +
+                "and nothing stays in flight too long; reports any drift and, per currency, the money in the system: balances plus in-flight transfers, " +
+                "which must equal deposits minus withdrawals. The answer is streamed: each drift is written as soon as it is found, the totals and " +
+                "'consistent' last; the check stops when the caller goes away.")
+            .Produces<IntegrityReport>(StatusCodes.Status200OK, "application/json");
 
         return routes;
     }
 
-    private static async Task<Ok<IntegrityReport>> CheckIntegrity(LedgerIntegrityCheck check, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await check.RunAsync(cancellationToken));
+    /// <summary>
+    /// Writes the <see cref="IntegrityReport"/> as it is found: the object starts with the first drift (or the
+    /// end of the check, so a check that fails early still answers with a problem) and drift entries follow
+    /// one by one; the totals and <c>consistent</c> come last.
+    /// </summary>
+    private static async Task CheckIntegrity(
+        HttpContext http, LedgerIntegrityCheck check, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+    {
+        // Into the response's pipe (never blocking I/O); each FlushAsync sends what was written so far.
+        var body = http.Response.BodyWriter;
+        await using var writer = new Utf8JsonWriter(body);
+        var started = false;
+        void Start()
+        {
+            if (!started)
+            {
+                started = true;
+                http.Response.ContentType = "application/json; charset=utf-8";
+                writer.WriteStartObject();
+                writer.WriteStartArray("drift");
+            }
+        }
+
+        var report = await check.RunAsync(async (drift, token) =>
+        {
+            Start();
+            writer.WriteStringValue(drift);
+            writer.Flush();
+            await body.FlushAsync(token);
+        }, cancellationToken);
+
+        Start();
+        writer.WriteEndArray();
+        writer.WriteNumber("checkedUpToOffset", report.CheckedUpToOffset);
+        writer.WriteNumber("readModelOffset", report.ReadModelOffset);
+        writer.WriteNumber("accounts", report.Accounts);
+        writer.WriteNumber("events", report.Events);
+        writer.WritePropertyName("money");
+        JsonSerializer.Serialize(writer, report.Money, json.Value.SerializerOptions);
+        writer.WriteBoolean("consistent", report.Consistent);
+        writer.WriteEndObject();
+        writer.Flush();
+        await body.FlushAsync(cancellationToken);
+    }
 
     private static async Task<Ok<ProjectionListResponse>> GetProjections(IProjectionControl control, CancellationToken cancellationToken)
     {

@@ -4,7 +4,6 @@ using Akka.Persistence.Sql.Query;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using BankAccounts.Actors;
-using BankAccounts.Actors.Persistence;
 using BankAccounts.Domain;
 using BankAccounts.ReadModel.Projections;
 using BankAccounts.ReadModel.Storage;
@@ -23,22 +22,117 @@ public sealed record CurrencyTotals(string Currency, decimal Balances, decimal I
     public bool Balanced => Total == NetExternal;
 }
 
+/// <param name="CheckedUpToOffset">The journal ordering the account and transfer streams were folded up to.</param>
+/// <param name="ReadModelOffset">Where the read model stood; it was compared with the accounts as they were at that ordering.</param>
+/// <param name="Events">Account and transfer events folded.</param>
 public sealed record IntegrityReport(
-    long CheckedUpToOffset, int Accounts, long Events, IReadOnlyList<CurrencyTotals> Money, IReadOnlyList<string> Drift)
+    long CheckedUpToOffset, long ReadModelOffset, int Accounts, long Events, IReadOnlyList<CurrencyTotals> Money, IReadOnlyList<string> Drift)
 {
     public bool Consistent => Drift.Count == 0 && Money.All(m => m.Balanced);
 }
 
 /// <summary>
-/// Folds every account stream of the journal with the domain's own <see cref="Account.Evolve"/>
-/// and compares the result with the read model, at exactly the offset the read model has reached
-/// (read in the same transaction as the rows), so projection lag is never reported as drift.
-/// It also checks that no money was created or lost: balances plus in-flight transfers equal
-/// deposits minus withdrawals, per currency.
+/// Folds every account and transfer stream of the journal with the domain's own <see cref="Account.Evolve"/>
+/// and <see cref="Transfer.Evolve"/>, in one pass in journal order, and reports as drift:
+/// <list type="bullet">
+/// <item>an account whose read-model row differs from its stream at exactly the offset the read model has
+/// reached (read in the same transaction as the rows), so projection lag is never drift;</item>
+/// <item>a transfer whose end is not matched on the accounts (<see cref="TransferCrossCheck"/>): failed
+/// without its debit refunded, completed without debit, credit and both settlements;</item>
+/// <item>an account still holding as pending a transfer that ended or does not exist, a transfer pending
+/// for longer than <see cref="ReadModelOptions.InFlightDriftAfter"/>, a transfer in any other unfinished status.</item>
+/// </list>
+/// It also checks that no money was created or lost: balances plus in-flight transfers equal deposits minus
+/// withdrawals, per currency. Memory grows with accounts and unfinished transfers, not with events.
 /// </summary>
-public sealed class LedgerIntegrityCheck(ActorSystem system, IDbContextFactory<ReadModelDbContext> dbFactory)
+public sealed class LedgerIntegrityCheck(
+    ActorSystem system, IDbContextFactory<ReadModelDbContext> dbFactory, ReadModelOptions options, TimeProvider? clock = null)
 {
-    public async Task<IntegrityReport> RunAsync(CancellationToken cancellationToken = default)
+    /// <summary>Events handed over from the journal query per pull: enough to make the hand-over cheap.</summary>
+    private const int ChunkSize = 256;
+
+    private readonly Lazy<IMaterializer> _materializer = new(() => system.Materializer());
+
+    public Task<IntegrityReport> RunAsync(CancellationToken cancellationToken = default) =>
+        RunAsync(static (_, _) => ValueTask.CompletedTask, cancellationToken);
+
+    /// <param name="onDrift">Called with each drift as soon as it is found, e.g. to stream it to the caller.</param>
+    /// <param name="cancellationToken">Stops the journal query and the fold.</param>
+    public async Task<IntegrityReport> RunAsync(Func<string, CancellationToken, ValueTask> onDrift, CancellationToken cancellationToken)
+    {
+        var (readModelOffset, summaries) = await ReadModelAsync(cancellationToken);
+        var drift = new List<string>();
+        var reported = 0;
+        var transfers = new TransferCrossCheck(drift.Add);
+        var states = new Dictionary<AccountId, AccountState>();
+        var netExternal = new Dictionary<string, decimal>();
+        var comparedWithReadModel = false;
+        long events = 0, offset = 0;
+
+        // One query over the whole journal, not one per tag: a single cut, so a transfer's end is never
+        // seen without the account legs written before it. The kill switch stops the query when the
+        // caller goes away (or the fold fails) instead of reading the journal to its end for nobody.
+        var (stop, queue) = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier)
+            .CurrentAllEvents(Offset.NoOffset())
+            .ViaMaterialized(KillSwitches.Single<EventEnvelope>(), Keep.Right)
+            .Grouped(ChunkSize)
+            .ToMaterialized(Sink.Queue<IEnumerable<EventEnvelope>>(), Keep.Both)
+            .Run(_materializer.Value);
+        try
+        {
+            while (await queue.PullAsync().WaitAsync(cancellationToken) is { HasValue: true } chunk)
+            {
+                foreach (var envelope in chunk.Value)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    offset = ((Sequence)envelope.Offset).Value;
+                    if (!comparedWithReadModel && offset > readModelOffset)
+                    {
+                        CompareWithReadModel(states, summaries, drift);
+                        comparedWithReadModel = true;
+                    }
+                    switch (envelope.Event)
+                    {
+                        case AccountEvent @event when AccountPersistenceId.TryParse(envelope.PersistenceId, out var id):
+                            events++;
+                            states[id] = Account.Evolve(states.GetValueOrDefault(id) ?? AccountState.Initial(id), @event);
+                            CountExternal(@event, netExternal);
+                            transfers.Apply(id, @event);
+                            break;
+                        case TransferEvent @event when TransferPersistenceId.TryParse(envelope.PersistenceId, out var id):
+                            events++;
+                            transfers.Apply(id, @event);
+                            break;
+                        case AccountEvent or TransferEvent:
+                            drift.Add($"Stream {envelope.PersistenceId} holds a {envelope.Event.GetType().Name}, which belongs in another kind of stream.");
+                            break;
+                    }
+                }
+                for (; reported < drift.Count; reported++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    await onDrift(drift[reported], cancellationToken);
+                }
+            }
+        }
+        finally
+        {
+            stop.Shutdown();
+        }
+
+        if (!comparedWithReadModel)
+        {
+            CompareWithReadModel(states, summaries, drift);
+        }
+        transfers.Finish(states.Values, (clock ?? TimeProvider.System).GetUtcNow(), options.InFlightDriftAfter);
+        for (; reported < drift.Count; reported++)
+        {
+            await onDrift(drift[reported], cancellationToken);
+        }
+        return new IntegrityReport(offset, readModelOffset, states.Count, events, MoneyOf(states.Values, transfers, netExternal), drift);
+    }
+
+    private async Task<(long Offset, Dictionary<Guid, AccountSummary> Summaries)> ReadModelAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -46,26 +140,13 @@ public sealed class LedgerIntegrityCheck(ActorSystem system, IDbContextFactory<R
             .Where(o => o.Projection == ProjectionNames.AccountLedger).Select(o => o.Offset).FirstOrDefaultAsync(cancellationToken);
         var summaries = await db.Accounts.AsNoTracking().ToDictionaryAsync(a => a.AccountId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        return (offset, summaries);
+    }
 
-        var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
-        var states = new Dictionary<AccountId, AccountState>();
-        var transfers = new Dictionary<TransferId, (Money Debited, bool Arrived)>();
-        var netExternal = new Dictionary<string, decimal>();
-        long events = 0;
-        await journal.CurrentEventsByTag(EventTagger.AccountTag, Offset.NoOffset())
-            .TakeWhile(envelope => ((Sequence)envelope.Offset).Value <= offset)
-            .RunForeach(envelope =>
-            {
-                events++;
-                var id = AccountPersistenceId.TryParse(envelope.PersistenceId, out var parsed)
-                    ? parsed
-                    : throw new InvalidOperationException($"Unexpected stream {envelope.PersistenceId} under the account tag.");
-                var @event = (AccountEvent)envelope.Event;
-                states[id] = Account.Evolve(states.GetValueOrDefault(id) ?? AccountState.Initial(id), @event);
-                Count(@event, transfers, netExternal);
-            }, system.Materializer());
-
-        var drift = new List<string>();
+    /// <summary>The read model against the accounts folded so far, i.e. at the read model's offset.</summary>
+    private static void CompareWithReadModel(
+        IReadOnlyDictionary<AccountId, AccountState> states, Dictionary<Guid, AccountSummary> summaries, List<string> drift)
+    {
         foreach (var (id, state) in states)
         {
             if (!summaries.Remove(id.Value, out var summary))
@@ -81,20 +162,21 @@ public sealed class LedgerIntegrityCheck(ActorSystem system, IDbContextFactory<R
             }
         }
         drift.AddRange(summaries.Keys.Select(id => $"Account {id} is in the read model but not in the journal."));
+    }
 
-        var money = states.Values
+    private static List<CurrencyTotals> MoneyOf(
+        IEnumerable<AccountState> states, TransferCrossCheck transfers, Dictionary<string, decimal> netExternal) =>
+        states
             .GroupBy(s => s.Currency.Code)
             .Select(g => new CurrencyTotals(
                 g.Key,
                 g.Sum(s => s.Balance),
-                transfers.Values.Where(t => !t.Arrived && t.Debited.Currency.Code == g.Key).Sum(t => t.Debited.Amount),
+                g.SelectMany(s => s.PendingTransfers.All).Where(p => !transfers.HasArrived(p.Key)).Sum(p => p.Value.Amount),
                 netExternal.GetValueOrDefault(g.Key)))
             .OrderBy(t => t.Currency)
             .ToList();
-        return new IntegrityReport(offset, states.Count, events, money, drift);
-    }
 
-    private static void Count(AccountEvent @event, Dictionary<TransferId, (Money Debited, bool Arrived)> transfers, Dictionary<string, decimal> netExternal)
+    private static void CountExternal(AccountEvent @event, Dictionary<string, decimal> netExternal)
     {
         switch (@event)
         {
@@ -103,15 +185,6 @@ public sealed class LedgerIntegrityCheck(ActorSystem system, IDbContextFactory<R
                 break;
             case MoneyWithdrawn withdrawn:
                 netExternal[withdrawn.Amount.Currency.Code] = netExternal.GetValueOrDefault(withdrawn.Amount.Currency.Code) - withdrawn.Amount.Amount;
-                break;
-            case TransferDebited debited:
-                transfers[debited.TransferId] = (debited.Amount, transfers.TryGetValue(debited.TransferId, out var seen) && seen.Arrived);
-                break;
-            case TransferCredited credited:
-                transfers[credited.TransferId] = (transfers.TryGetValue(credited.TransferId, out var debit) ? debit.Debited : credited.Amount, true);
-                break;
-            case TransferRefunded refunded:
-                transfers[refunded.TransferId] = (refunded.Amount, true);
                 break;
         }
     }

@@ -31,4 +31,7 @@ public sealed class ReadModelOptions
     /// command history keeps commands this long (the entity's window keeps the most recent ones anyway).
     /// </summary>
     public TimeSpan IdempotencyRetention { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>The integrity check reports a transfer still in flight and unchanged for this long as drift.</summary>
+    public TimeSpan InFlightDriftAfter { get; set; } = TimeSpan.FromMinutes(5);
 }
