@@ -22,6 +22,18 @@ public sealed class RemotingTlsSpecs : IDisposable
     }
 
     [Fact]
+    public void Should_read_the_password_from_the_first_line_of_a_password_file_when_one_is_given()
+    {
+        var path = WritePfx(NewCertificate(), Password);
+        var passwordFile = Path.Combine(_folder, "remoting.password");
+        File.WriteAllText(passwordFile, Password + "\n");
+        var options = Options(path, "not this one");
+        options.CertificatePasswordFile = passwordFile;
+        using var certificate = RemotingTls.LoadCertificate(options, TimeProvider.System);
+        Assert.True(certificate.HasPrivateKey);
+    }
+
+    [Fact]
     public void Should_refuse_to_start_when_TLS_is_on_without_a_certificate_path()
     {
         var error = Assert.Throws<InvalidOperationException>(() => RemotingTls.LoadCertificate(new RemotingTlsOptions { Enabled = true }, TimeProvider.System));

@@ -55,15 +55,25 @@ public static class RemotingTls
         {
             throw new InvalidOperationException($"{SectionName}:CertificatePath: the remoting certificate '{path}' does not exist.");
         }
+        var password = options.CertificatePassword;
+        if (!string.IsNullOrEmpty(options.CertificatePasswordFile))
+        {
+            var passwordPath = Path.GetFullPath(options.CertificatePasswordFile);
+            if (!File.Exists(passwordPath))
+            {
+                throw new InvalidOperationException($"{SectionName}:CertificatePasswordFile: '{passwordPath}' does not exist.");
+            }
+            password = File.ReadLines(passwordPath).FirstOrDefault() ?? "";
+        }
         X509Certificate2 certificate;
         try
         {
-            certificate = X509CertificateLoader.LoadPkcs12FromFile(path, options.CertificatePassword);
+            certificate = X509CertificateLoader.LoadPkcs12FromFile(path, password);
         }
         catch (CryptographicException e)
         {
             throw new InvalidOperationException(
-                $"{SectionName}:CertificatePath: cannot read '{path}' as a PFX / PKCS#12 file with the configured {SectionName}:CertificatePassword ({e.Message}).", e);
+                $"{SectionName}:CertificatePath: cannot read '{path}' as a PFX / PKCS#12 file with the configured {SectionName}:CertificatePassword or CertificatePasswordFile ({e.Message}).", e);
         }
         if (!certificate.HasPrivateKey)
         {

@@ -15,4 +15,7 @@ public sealed class RemotingTlsOptions
 
     /// <summary>Password of the PFX file (empty for none).</summary>
     public string? CertificatePassword { get; set; }
+
+    /// <summary>A file holding the password instead (a container secret); its first line is the password.</summary>
+    public string? CertificatePasswordFile { get; set; }
 }
