@@ -13,7 +13,9 @@
 #
 # Node N (1-based) serves HTTP on 127.0.0.1:$((5080+N)) and Akka remoting on 127.0.0.1:$((4050+N)).
 # Environment (optional): BANK_NODES (3), BANK_HTTP_BASE_PORT (5080), BANK_AKKA_BASE_PORT (4050),
-# BANK_CONFIGURATION (Release), BANK_PG_PORT (55432), BANK_READY_TIMEOUT seconds (120).
+# BANK_CONFIGURATION (Release), BANK_PG_PORT (55432), BANK_READY_TIMEOUT seconds (120),
+# BANK_REMOTING_TLS=1 (remoting over mutual TLS with the cluster certificate in .local/cluster/certs, made by
+# scripts/make-remoting-cert.sh on first use).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,6 +25,8 @@ akka_base="${BANK_AKKA_BASE_PORT:-4050}"
 configuration="${BANK_CONFIGURATION:-Release}"
 ready_timeout="${BANK_READY_TIMEOUT:-120}"
 state="$repo/.local/cluster"
+remoting_tls="${BANK_REMOTING_TLS:-0}"
+certs="$state/certs"
 dll="$repo/src/BankAccounts.Api/bin/$configuration/net10.0/BankAccounts.Api.dll"
 postgres="$repo/scripts/postgres.sh"
 
@@ -59,10 +63,19 @@ is_ready() {
   fi
 }
 
-seed_nodes_env() {
-  local i
+tls_on() { [[ "$remoting_tls" == 1 || "$remoting_tls" == true ]]; }
+
+# Seed nodes and, with BANK_REMOTING_TLS=1, the remoting TLS settings (TLS nodes have akka.ssl.tcp addresses).
+cluster_env() {
+  local i scheme=akka.tcp
+  if tls_on; then
+    scheme=akka.ssl.tcp
+    echo "BankAccounts__Cluster__Tls__Enabled=true"
+    echo "BankAccounts__Cluster__Tls__CertificatePath=$certs/remoting.pfx"
+    echo "BankAccounts__Cluster__Tls__CertificatePasswordFile=$certs/remoting.password"
+  fi
   for ((i = 1; i <= nodes; i++)); do
-    echo "BankAccounts__Cluster__SeedNodes__$((i - 1))=akka.tcp://bank-accounts@127.0.0.1:$(akka_port "$i")"
+    echo "BankAccounts__Cluster__SeedNodes__$((i - 1))=$scheme://bank-accounts@127.0.0.1:$(akka_port "$i")"
   done
 }
 
@@ -71,7 +84,8 @@ start_node() {
   if pid="$(node_pid "$n")"; then log "node$n already running (pid $pid)"; return 0; fi
   mkdir -p "$state/node$n"
   local -a environment
-  mapfile -t environment < <(seed_nodes_env)
+  if tls_on; then "$repo/scripts/make-remoting-cert.sh" "$certs"; fi
+  mapfile -t environment < <(cluster_env)
   log "starting node$n: http://127.0.0.1:$(http_port "$n"), akka 127.0.0.1:$(akka_port "$n"), log $state/node$n.log"
   (
     cd "$state/node$n"
@@ -167,5 +181,5 @@ case "${1:-}" in
   stop) node_arg "${2:-}"; stop_node "$2" TERM ;;
   kill) node_arg "${2:-}"; stop_node "$2" KILL ;;
   start) node_arg "${2:-}"; mkdir -p "$state"; start_node "$2"; wait_ready_one "$2" ;;
-  *) sed -n '2,17p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,18p' "$0" >&2; exit 2 ;;
 esac

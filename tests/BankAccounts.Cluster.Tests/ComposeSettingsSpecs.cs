@@ -61,7 +61,8 @@ public sealed partial class ComposeSettingsSpecs
             foreach (var seed in options.Cluster.SeedNodes)
             {
                 var match = SeedNodePattern().Match(seed);
-                Assert.True(match.Success, $"{service}: seed '{seed}' is not akka.tcp://system@host:port");
+                Assert.True(match.Success, $"{service}: seed '{seed}' is not akka[.ssl].tcp://system@host:port");
+                Assert.Equal(options.Cluster.Tls.Enabled ? RemotingTls.TlsScheme : RemotingTls.PlainScheme, match.Groups["scheme"].Value);
                 Assert.Equal(BankAccountsOptions.ActorSystemName, match.Groups["system"].Value);
                 var host = match.Groups["host"].Value;
                 Assert.True(nodes.ContainsKey(host), $"{service}: seed host '{host}' is not a node service");
@@ -108,6 +109,28 @@ public sealed partial class ComposeSettingsSpecs
         }
     }
 
+    [Theory]
+    [MemberData(nameof(NodeServices))]
+    public void Should_run_remoting_over_TLS_with_the_certificate_mounted_as_secrets_from_a_folder_git_ignores(string service)
+    {
+        var options = Bind<BankAccountsOptions>(Without(ToConfiguration(Environment(service)), BankAccountsApp.ReadModelSectionName).GetSection(BankAccountsOptions.SectionName));
+        var tls = options.Cluster.Tls;
+        Assert.True(tls.Enabled, $"{service}: remoting between the nodes must use TLS.");
+        var mounted = ((YamlSequenceNode)Child(Service(service), "secrets")).Children.Select(n => n.ToString()).ToHashSet(StringComparer.Ordinal);
+        var ignored = File.ReadAllLines(Repository.File(".gitignore")).Select(l => l.Trim()).ToHashSet(StringComparer.Ordinal);
+        foreach (var path in new[] { tls.CertificatePath, tls.CertificatePasswordFile })
+        {
+            Assert.NotNull(path);
+            Assert.StartsWith("/run/secrets/", path, StringComparison.Ordinal);
+            var secret = path["/run/secrets/".Length..];
+            Assert.Contains(secret, mounted);
+            var file = Child(Child(Child(Compose.Value, "secrets"), secret), "file").ToString();
+            var folder = Path.GetDirectoryName(file)!.Replace('\\', '/').TrimStart('.', '/') + "/";
+            Assert.Contains(folder, ignored); // a private key must never be committed
+        }
+        Assert.Null(tls.CertificatePassword); // the password comes from the secret file, not the environment
+    }
+
     [Fact]
     public void Should_use_only_real_setting_names_in_the_local_cluster_script()
     {
@@ -123,6 +146,7 @@ public sealed partial class ComposeSettingsSpecs
     {
         _ when name.EndsWith("__Port", StringComparison.Ordinal) => "4051",
         _ when name.EndsWith("__Provider", StringComparison.Ordinal) => nameof(StorageProvider.PostgreSql),
+        _ when name.EndsWith("__Enabled", StringComparison.Ordinal) => "true",
         _ => "x",
     };
 
@@ -173,7 +197,7 @@ public sealed partial class ComposeSettingsSpecs
         return (YamlMappingNode)yaml.Documents.Single().RootNode;
     }
 
-    [GeneratedRegex(@"^akka\.tcp://(?<system>[^@]+)@(?<host>[^:]+):(?<port>\d+)$")]
+    [GeneratedRegex(@"^(?<scheme>akka(\.ssl)?\.tcp)://(?<system>[^@]+)@(?<host>[^:]+):(?<port>\d+)$")]
     private static partial Regex SeedNodePattern();
 
     [GeneratedRegex(@"BankAccounts__[A-Za-z0-9_]+")]

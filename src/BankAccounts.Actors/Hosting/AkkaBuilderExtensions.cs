@@ -83,14 +83,23 @@ public static class AkkaBuilderExtensions
     }
 
     /// <summary>
-    /// Remoting, cluster membership and the split brain resolver; with no seed nodes the node joins itself.
+    /// Remoting (with TLS when <see cref="ClusterNodeOptions.Tls"/> is on), cluster membership and the split brain
+    /// resolver; with no seed nodes the node joins itself.
     /// Leaving is graceful: Akka.Hosting runs CoordinatedShutdown when the host stops (SIGTERM), which hands
     /// this node's shards and singletons over before the actor system terminates.
     /// </summary>
     public static AkkaConfigurationBuilder WithBankAccountsCluster(this AkkaConfigurationBuilder builder, ClusterNodeOptions options)
     {
+        RemotingTls.CheckSeedNodes(options);
+        var remote = new RemoteOptions { HostName = options.Hostname, Port = options.Port, PublicHostName = options.PublicHostname };
+        if (options.Tls.Enabled)
+        {
+            // Loaded here, so a missing or unreadable certificate stops the node at start with the setting to fix.
+            remote.EnableSsl = true;
+            remote.Ssl = RemotingTls.SslOptions(options.Tls, TimeProvider.System);
+        }
         builder
-            .WithRemoting(new RemoteOptions { HostName = options.Hostname, Port = options.Port, PublicHostName = options.PublicHostname })
+            .WithRemoting(remote)
             .WithClustering(new ClusterOptions
             {
                 SeedNodes = options.SeedNodes,

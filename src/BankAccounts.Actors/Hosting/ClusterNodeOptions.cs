@@ -26,11 +26,15 @@ public sealed class ClusterNodeOptions
     public string? PublicHostname { get; set; }
 
     /// <summary>
-    /// Akka addresses (<c>akka.tcp://bank-accounts@host:port</c>), the same list on every node. Empty: the node
-    /// forms a cluster of its own. The first seed forms the cluster when no other seed answers.
+    /// Akka addresses (<c>akka.tcp://bank-accounts@host:port</c>, <c>akka.ssl.tcp://…</c> with <see cref="Tls"/> on), the
+    /// same list on every node. Empty: the node forms a cluster of its own. The first seed forms the cluster when no
+    /// other seed answers.
     /// </summary>
     public string[] SeedNodes { get; set; } = [];
 
     /// <summary>Which nodes are downed when some become unreachable (tuning: <c>config/akka.hocon</c>, <c>split-brain-resolver</c>).</summary>
     public SplitBrainStrategy SplitBrainResolver { get; set; } = SplitBrainStrategy.KeepMajority;
+
+    /// <summary>TLS between the nodes (off by default).</summary>
+    public RemotingTlsOptions Tls { get; set; } = new();
 }

@@ -49,7 +49,10 @@ public sealed class ClusterNode : IDisposable
 
     public int AkkaPort { get; }
 
-    public string AkkaAddress => $"akka.tcp://bank-accounts@127.0.0.1:{AkkaPort}";
+    /// <summary>A node with remoting TLS on has an <c>akka.ssl.tcp</c> address.</summary>
+    public string AkkaAddress => $"{(UsesTls ? "akka.ssl.tcp" : "akka.tcp")}://bank-accounts@127.0.0.1:{AkkaPort}";
+
+    private bool UsesTls => _settings.TryGetValue("BankAccounts__Cluster__Tls__Enabled", out var enabled) && bool.TryParse(enabled, out var on) && on;
 
     public string Folder { get; }
 
