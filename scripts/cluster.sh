@@ -10,12 +10,14 @@
 #   scripts/cluster.sh stop N           SIGTERM node N (graceful leave)
 #   scripts/cluster.sh kill N           SIGKILL node N (a crash: the others down it and take over)
 #   scripts/cluster.sh start N          start node N again (it rejoins)
+#   scripts/cluster.sh token ARGS...    print a token the nodes accept (ARGS: --subject ID --role ROLE ...)
 #
 # Node N (1-based) serves HTTP on 127.0.0.1:$((5080+N)) and Akka remoting on 127.0.0.1:$((4050+N)).
 # Environment (optional): BANK_NODES (3), BANK_HTTP_BASE_PORT (5080), BANK_AKKA_BASE_PORT (4050),
 # BANK_CONFIGURATION (Release), BANK_PG_PORT (55432), BANK_READY_TIMEOUT seconds (120),
 # BANK_REMOTING_TLS=1 (remoting over mutual TLS with the cluster certificate in .local/cluster/certs, made by
 # scripts/make-remoting-cert.sh on first use).
+# All nodes share one token signing key, .local/cluster/jwt-signing-key.pem (the first node creates it).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -28,6 +30,7 @@ state="$repo/.local/cluster"
 remoting_tls="${BANK_REMOTING_TLS:-0}"
 certs="$state/certs"
 dll="$repo/src/BankAccounts.Api/bin/$configuration/net10.0/BankAccounts.Api.dll"
+signing_key="$state/jwt-signing-key.pem"
 postgres="$repo/scripts/postgres.sh"
 
 log() { echo "cluster.sh: $*" >&2; }
@@ -97,6 +100,7 @@ start_node() {
       BankAccounts__ReadModel__ConnectionString="$("$postgres" url bank_readmodel)" \
       BankAccounts__Cluster__Hostname=127.0.0.1 \
       BankAccounts__Cluster__Port="$(akka_port "$n")" \
+      BankAccounts__Security__SigningKeyFile="$signing_key" \
       "${environment[@]}" \
       nohup dotnet "$dll" >>"$state/node$n.log" 2>&1 </dev/null
   ) &
@@ -181,5 +185,6 @@ case "${1:-}" in
   stop) node_arg "${2:-}"; stop_node "$2" TERM ;;
   kill) node_arg "${2:-}"; stop_node "$2" KILL ;;
   start) node_arg "${2:-}"; mkdir -p "$state"; start_node "$2"; wait_ready_one "$2" ;;
+  token) shift; mkdir -p "$state"; BankAccounts__Security__SigningKeyFile="$signing_key" dotnet "$dll" token "$@" ;;
   *) sed -n '2,18p' "$0" >&2; exit 2 ;;
 esac

@@ -158,6 +158,7 @@ public sealed class AuthenticationSpecs(ApiTestHost host) : IClassFixture<ApiTes
         if (invalidToken)
         {
             Assert.Contains("error=\"invalid_token\"", challenge.Parameter);
+            Assert.DoesNotContain("=\"\"", challenge.Parameter);
         }
     }
 

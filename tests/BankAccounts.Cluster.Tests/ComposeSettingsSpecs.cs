@@ -3,6 +3,7 @@ using BankAccounts.Actors.Hosting;
 using BankAccounts.Actors.Persistence;
 using BankAccounts.Api;
 using BankAccounts.Api.Cli;
+using BankAccounts.Api.Security;
 using BankAccounts.Cluster.Tests.Infrastructure;
 using BankAccounts.ReadModel.Storage;
 using Microsoft.Extensions.Configuration;
@@ -31,8 +32,9 @@ public sealed partial class ComposeSettingsSpecs
         var configuration = ToConfiguration(Environment(service));
 
         // The same sections BankAccountsApp binds, with unknown keys an error instead of ignored.
-        var options = Bind<BankAccountsOptions>(Without(configuration, BankAccountsApp.ReadModelSectionName).GetSection(BankAccountsOptions.SectionName));
+        var options = Bind<BankAccountsOptions>(WriteSide(configuration));
         var readModel = Bind<ReadModelOptions>(configuration.GetSection(BankAccountsApp.ReadModelSectionName));
+        Bind<SecurityOptions>(configuration.GetSection(SecurityOptions.SectionName));
 
         Assert.Equal((StorageProvider.PostgreSql, StorageProvider.PostgreSql), (options.Journal.Provider, readModel.Provider));
         Assert.True(options.Cluster.Port > 0, "A cluster node needs a fixed remoting port.");
@@ -54,8 +56,7 @@ public sealed partial class ComposeSettingsSpecs
     [Fact]
     public void Should_point_every_seed_node_at_a_node_service_and_its_remoting_port()
     {
-        var nodes = NodeServiceNames().ToDictionary(s => s, s => Bind<BankAccountsOptions>(
-            Without(ToConfiguration(Environment(s)), BankAccountsApp.ReadModelSectionName).GetSection(BankAccountsOptions.SectionName)));
+        var nodes = NodeServiceNames().ToDictionary(s => s, s => Bind<BankAccountsOptions>(WriteSide(ToConfiguration(Environment(s)))));
         foreach (var (service, options) in nodes)
         {
             foreach (var seed in options.Cluster.SeedNodes)
@@ -69,6 +70,23 @@ public sealed partial class ComposeSettingsSpecs
                 Assert.Equal(nodes[host].Cluster.Port, int.Parse(match.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture));
             }
             Assert.Equal(nodes.Values.First().Cluster.SeedNodes, options.Cluster.SeedNodes); // same list, same order, everywhere
+        }
+    }
+
+    [Fact]
+    public void Should_point_every_node_at_one_signing_key_file_on_a_volume_they_all_mount()
+    {
+        var keyFiles = NodeServiceNames()
+            .Select(s => Bind<SecurityOptions>(ToConfiguration(Environment(s)).GetSection(SecurityOptions.SectionName)).SigningKeyFile)
+            .Distinct()
+            .ToList();
+        var keyFile = Assert.Single(keyFiles);
+        Assert.True(Path.IsPathRooted(keyFile), $"'{keyFile}' would be relative to each container's working directory.");
+        foreach (var service in NodeServiceNames())
+        {
+            var volumes = ((YamlSequenceNode)Child(Service(service), "volumes")).Children.Select(v => v.ToString().Split(':')).ToList();
+            Assert.Contains(volumes, v => v.Length >= 2 && ((YamlMappingNode)Child(Compose.Value, "volumes")).Children.ContainsKey(new YamlScalarNode(v[0]))
+                && keyFile.StartsWith(v[1].TrimEnd('/') + "/", StringComparison.Ordinal));
         }
     }
 
@@ -113,7 +131,7 @@ public sealed partial class ComposeSettingsSpecs
     [MemberData(nameof(NodeServices))]
     public void Should_run_remoting_over_TLS_with_the_certificate_mounted_as_secrets_from_a_folder_git_ignores(string service)
     {
-        var options = Bind<BankAccountsOptions>(Without(ToConfiguration(Environment(service)), BankAccountsApp.ReadModelSectionName).GetSection(BankAccountsOptions.SectionName));
+        var options = Bind<BankAccountsOptions>(WriteSide(ToConfiguration(Environment(service))));
         var tls = options.Cluster.Tls;
         Assert.True(tls.Enabled, $"{service}: remoting between the nodes must use TLS.");
         var mounted = ((YamlSequenceNode)Child(Service(service), "secrets")).Children.Select(n => n.ToString()).ToHashSet(StringComparer.Ordinal);
@@ -137,8 +155,9 @@ public sealed partial class ComposeSettingsSpecs
         var names = SettingNamePattern().Matches(File.ReadAllText(Repository.Script("cluster.sh"))).Select(m => m.Value).Distinct().ToList();
         Assert.NotEmpty(names);
         var configuration = ToConfiguration(names.ToDictionary(n => n, SampleValue));
-        Bind<BankAccountsOptions>(Without(configuration, BankAccountsApp.ReadModelSectionName).GetSection(BankAccountsOptions.SectionName));
+        Bind<BankAccountsOptions>(WriteSide(configuration));
         Bind<ReadModelOptions>(configuration.GetSection(BankAccountsApp.ReadModelSectionName));
+        Bind<SecurityOptions>(configuration.GetSection(SecurityOptions.SectionName));
     }
 
     /// <summary>A value of the right type for the setting, so binding checks the name (the script computes the real values).</summary>
@@ -164,11 +183,15 @@ public sealed partial class ComposeSettingsSpecs
             .AddInMemoryCollection(environment.Select(e => KeyValuePair.Create(e.Key.Replace("__", ":", StringComparison.Ordinal), (string?)e.Value)))
             .Build();
 
-    private static IConfigurationRoot Without(IConfigurationRoot configuration, string section) =>
+    /// <summary>The <c>BankAccounts</c> section without the subsections the app binds to options of their own.</summary>
+    private static IConfigurationSection WriteSide(IConfigurationRoot configuration) =>
         new ConfigurationBuilder()
             .AddInMemoryCollection(configuration.AsEnumerable()
-                .Where(e => e.Value is not null && !e.Key.StartsWith(section + ":", StringComparison.OrdinalIgnoreCase)))
-            .Build();
+                .Where(e => e.Value is not null)
+                .Where(e => !new[] { BankAccountsApp.ReadModelSectionName, SecurityOptions.SectionName }
+                    .Any(section => e.Key.StartsWith(section + ":", StringComparison.OrdinalIgnoreCase))))
+            .Build()
+            .GetSection(BankAccountsOptions.SectionName);
 
     private static IEnumerable<string> NodeServiceNames() =>
         ((YamlMappingNode)Child(Compose.Value, "services")).Children

@@ -31,7 +31,7 @@ public sealed class FailoverSpecs(ClusterEnvironment environment, ITestOutputHel
             load.Start();
             await load.WaitForAcknowledgedAsync(150, TimeSpan.FromSeconds(60));
 
-            var offsetsBefore = await BankApi.ProjectionOffsetsAsync(survivors[0].Http);
+            var offsetsBefore = await BankApi.ProjectionOffsetsAsync(survivors[0].Admin);
             var killedAt = clock.Elapsed;
             victim.Kill();
             load.InService = survivors;
@@ -44,7 +44,7 @@ public sealed class FailoverSpecs(ClusterEnvironment environment, ITestOutputHel
                 () => Task.FromResult($"{victimAccounts.Count(a => load.Attempts.Any(x => x.AccountId == a && x.Acknowledged && x.SentAt > killedAt))} of {victimAccounts.Count} back"));
             var projectorsBack = Eventually.Until(
                 async () => await cluster.ProjectionsNodeAsync() is { } host && host != victim
-                    && (await BankApi.ProjectionOffsetsAsync(survivors[0].Http))["account-ledger"] > offsetsBefore["account-ledger"],
+                    && (await BankApi.ProjectionOffsetsAsync(survivors[0].Admin))["account-ledger"] > offsetsBefore["account-ledger"],
                 RecoveryDeadline, "a survivor runs the projectors and the ledger projection moves past its offset at the kill");
             await Task.WhenAll(removed, accountsBack, projectorsBack);
             var removedAfter = await removed;

@@ -60,7 +60,7 @@ public sealed class MultiNodeSpecs(ClusterEnvironment environment, ITestOutputHe
 
             // An admin request on a node without the projectors reaches their singleton (proxy + serializer).
             var elsewhere = nodes[Array.FindIndex(views, v => !v.ProjectionsHere)];
-            using var rebuild = await elsewhere.Http.PostAsync("/admin/projections/account-ledger/rebuild", null);
+            using var rebuild = await elsewhere.Admin.PostAsync("/admin/projections/account-ledger/rebuild", null);
             await BankApi.ExpectAsync(rebuild, HttpStatusCode.Accepted);
             await LedgerCheck.VerifyAsync(nodes, accounts, attempts, TimeSpan.FromSeconds(60));
 

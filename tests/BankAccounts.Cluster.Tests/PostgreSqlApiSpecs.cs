@@ -1,5 +1,8 @@
 using System.Net;
+using System.Net.Http.Headers;
 using BankAccounts.Api;
+using BankAccounts.Api.Security;
+using BankAccounts.Domain.Security;
 using BankAccounts.Cluster.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -80,18 +83,22 @@ public sealed class PostgreSqlApiSpecs(ClusterEnvironment environment)
     private sealed class InProcessApp : IAsyncDisposable
     {
         private readonly WebApplication _app;
+        private readonly string _signingKeyFile;
 
-        private InProcessApp(WebApplication app, HttpClient http)
+        private InProcessApp(WebApplication app, HttpClient http, string signingKeyFile)
         {
             _app = app;
             Http = http;
+            _signingKeyFile = signingKeyFile;
         }
 
         public HttpClient Http { get; }
 
         public static async Task<InProcessApp> StartAsync(string connectionString)
         {
+            var security = new SecurityOptions { SigningKeyFile = Path.Combine(Path.GetTempPath(), "bankaccounts-cluster-tests", $"jwt-{Guid.NewGuid():N}.pem") };
             var app = BankAccountsApp.Build([
+                $"--BankAccounts:Security:SigningKeyFile={security.SigningKeyFile}",
                 "--urls=http://127.0.0.1:0",
                 "--BankAccounts:Journal:Provider=PostgreSql",
                 $"--BankAccounts:Journal:ConnectionString={connectionString}",
@@ -102,7 +109,14 @@ public sealed class PostgreSqlApiSpecs(ClusterEnvironment environment)
             ]);
             await app.StartAsync();
             var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-            return new InProcessApp(app, new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) });
+            var teller = TokenIssuer.From(security).Issue(new Principal("postgres-specs-teller", Role.Teller), TimeSpan.FromHours(1));
+            var http = new HttpClient
+            {
+                BaseAddress = new Uri(address),
+                Timeout = TimeSpan.FromSeconds(30),
+                DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", teller) },
+            };
+            return new InProcessApp(app, http, security.SigningKeyFile);
         }
 
         public async ValueTask DisposeAsync()
@@ -110,6 +124,7 @@ public sealed class PostgreSqlApiSpecs(ClusterEnvironment environment)
             Http.Dispose();
             await _app.StopAsync();
             await _app.DisposeAsync();
+            File.Delete(_signingKeyFile);
         }
     }
 }

@@ -1,3 +1,4 @@
+using BankAccounts.Api.Security;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Security;
@@ -73,7 +74,7 @@ public sealed class RemotingTlsSpecs(ClusterEnvironment environment, ITestOutput
                 ["BankAccounts__ReadModel__Provider"] = "PostgreSql",
                 ["BankAccounts__ReadModel__ConnectionString"] = await environment.Postgres.CreateDatabaseAsync("readmodel"),
             };
-            using var intruder = new ClusterNode(9, environment.Binaries.DllPath, Path.Combine(_folder, "intruder"), intruderSettings);
+            using var intruder = new ClusterNode(9, environment.Binaries.DllPath, Path.Combine(_folder, "intruder"), intruderSettings, UnusedTokens());
             intruder.Start(cluster.SeedNodes);
             // Akka.Remote 1.5.74 stops a node whose outbound TLS handshake fails (CoordinatedShutdown, exit code 79):
             // the intruder refuses the cluster's certificate as the cluster refuses its own, and stops.
@@ -104,7 +105,7 @@ public sealed class RemotingTlsSpecs(ClusterEnvironment environment, ITestOutput
         {
             ["BankAccounts__Cluster__Tls__Enabled"] = "true",
             ["BankAccounts__Cluster__Tls__CertificatePath"] = missing,
-        });
+        }, UnusedTokens());
         node.Start([]);
         var exitedAfter = await Eventually.Until(() => Task.FromResult(!node.IsRunning), TimeSpan.FromSeconds(60), "the node without its certificate exits");
         Assert.Contains($"BankAccounts:Cluster:Tls:CertificatePath: the remoting certificate '{missing}' does not exist.", node.LogTail(int.MaxValue), StringComparison.Ordinal);
@@ -172,4 +173,8 @@ public sealed class RemotingTlsSpecs(ClusterEnvironment environment, ITestOutput
             return e;
         }
     }
+
+    /// <summary>Tokens for a node nobody sends a request to (it never gets that far).</summary>
+    private TokenIssuer UnusedTokens() =>
+        TokenIssuer.From(new SecurityOptions { SigningKeyFile = Path.Combine(_folder, "unused-jwt-signing-key.pem") });
 }

@@ -50,10 +50,12 @@ public static class SecurityHosting
                 OnChallenge = context =>
                 {
                     context.HandleResponse();
+                    // The handler describes expired, wrongly signed or addressed tokens; a malformed one gets no description.
+                    var description = string.IsNullOrEmpty(context.ErrorDescription) ? null : context.ErrorDescription;
                     context.Response.Headers.WWWAuthenticate = context.Error is null
                         ? "Bearer"
-                        : $"Bearer error=\"{context.Error}\"" + (context.ErrorDescription is { } description ? $", error_description=\"{description}\"" : "");
-                    return SecurityProblems.Unauthenticated(context.HttpContext, context.ErrorDescription ?? (context.AuthenticateFailure is null ? null : "invalid token"));
+                        : $"Bearer error=\"{context.Error}\"" + (description is null ? "" : $", error_description=\"{description}\"");
+                    return SecurityProblems.Unauthenticated(context.HttpContext, description ?? (context.AuthenticateFailure is null ? null : "it is not a valid token"));
                 },
                 OnForbidden = context => SecurityProblems.Forbidden(context.HttpContext),
             };

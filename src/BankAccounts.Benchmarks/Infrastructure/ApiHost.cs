@@ -1,5 +1,8 @@
+using System.Net.Http.Headers;
 using BankAccounts.Api;
+using BankAccounts.Api.Security;
 using BankAccounts.Actors.Persistence;
+using BankAccounts.Domain.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -8,23 +11,37 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace BankAccounts.Benchmarks.Infrastructure;
 
-/// <summary>The real HTTP application (<see cref="BankAccountsApp.Build"/>) on Kestrel at a free loopback port.</summary>
+/// <summary>
+/// The real HTTP application (<see cref="BankAccountsApp.Build"/>) on Kestrel at a free loopback port, with
+/// a signing key of its own and a teller's token minted from it.
+/// </summary>
 internal sealed class ApiHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly string _signingKeyFile;
 
-    private ApiHost(WebApplication app, Uri address)
+    private ApiHost(WebApplication app, Uri address, string signingKeyFile, AuthenticationHeaderValue authorization)
     {
         _app = app;
         Address = address;
+        _signingKeyFile = signingKeyFile;
+        Authorization = authorization;
     }
 
     public Uri Address { get; }
 
+    /// <summary>A teller's bearer token: opens accounts and deposits on any of them.</summary>
+    public AuthenticationHeaderValue Authorization { get; }
+
     public static async Task<ApiHost> StartAsync(BenchmarkStore store)
     {
         var provider = store.Provider == StorageProvider.PostgreSql ? "PostgreSql" : "Sqlite";
+        var security = new SecurityOptions { SigningKeyFile = Path.Combine(Path.GetTempPath(), "bankaccounts-bench", $"jwt-{Guid.NewGuid():N}.pem") };
         var app = BankAccountsApp.Build([
+            $"--BankAccounts:Security:SigningKeyFile={security.SigningKeyFile}",
+            // One caller drives all the load: its rate limit must not be what is measured.
+            "--BankAccounts:Security:RateLimit:PermitsPerSecond=1000000",
+            "--BankAccounts:Security:RateLimit:Burst=1000000",
             "--urls=http://127.0.0.1:0",
             $"--BankAccounts:Journal:Provider={provider}",
             $"--BankAccounts:Journal:ConnectionString={store.JournalConnectionString}",
@@ -35,12 +52,14 @@ internal sealed class ApiHost : IAsyncDisposable
         ]);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        return new ApiHost(app, new Uri(address));
+        var token = TokenIssuer.From(security).Issue(new Principal("benchmark-teller", Role.Teller), TimeSpan.FromDays(1));
+        return new ApiHost(app, new Uri(address), security.SigningKeyFile, new AuthenticationHeaderValue("Bearer", token));
     }
 
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        File.Delete(_signingKeyFile);
     }
 }

@@ -35,7 +35,12 @@ internal sealed class RestScenario : IScenario
             UseCookies = false,
             AutomaticDecompression = DecompressionMethods.None,
         };
-        using var http = new HttpClient(handler) { BaseAddress = api.Address, Timeout = TimeSpan.FromSeconds(30) };
+        using var http = new HttpClient(handler)
+        {
+            BaseAddress = api.Address,
+            Timeout = TimeSpan.FromSeconds(30),
+            DefaultRequestHeaders = { Authorization = api.Authorization },
+        };
 
         var accounts = await OpenAccountsAsync(http, options.Accounts, options.Connections);
         var warmUp = await LoadDriver.ClosedLoopAsync(Math.Min(options.Deposits / 5, 10_000), options.Connections, _ => DepositAsync(http, accounts));

@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using BankAccounts.Api.Security;
+using BankAccounts.Domain.Security;
 
 namespace BankAccounts.Cluster.Tests.Infrastructure;
 
@@ -12,7 +15,8 @@ public sealed class ClusterNode : IDisposable
     private readonly IReadOnlyDictionary<string, string> _settings;
     private Process? _process;
 
-    public ClusterNode(int index, string dll, string folder, IReadOnlyDictionary<string, string> settings)
+    /// <param name="tokens">Mints tokens with the signing key file every node of the cluster is pointed at.</param>
+    public ClusterNode(int index, string dll, string folder, IReadOnlyDictionary<string, string> settings, TokenIssuer tokens)
     {
         Index = index;
         _dll = dll;
@@ -20,7 +24,8 @@ public sealed class ClusterNode : IDisposable
         HttpPort = Ports.Free();
         AkkaPort = Ports.Free();
         _settings = settings;
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}"), Timeout = TimeSpan.FromSeconds(30) };
+        Http = Client(tokens, Role.Teller, "cluster-tests-teller");
+        Admin = Client(tokens, Role.Admin, "cluster-tests-admin");
         Directory.CreateDirectory(folder);
         lock (Alive)
         {
@@ -58,7 +63,11 @@ public sealed class ClusterNode : IDisposable
 
     public string LogPath => Path.Combine(Folder, $"{Name}.log");
 
+    /// <summary>A teller: opens accounts, moves money and reads any account.</summary>
     public HttpClient Http { get; }
+
+    /// <summary>An admin: cluster status, shards and projections.</summary>
+    public HttpClient Admin { get; }
 
     public bool IsRunning => _process is { HasExited: false };
 
@@ -149,13 +158,21 @@ public sealed class ClusterNode : IDisposable
     }
 
     public async Task<ClusterView> ClusterAsync() =>
-        await Http.GetFromJsonAsync<ClusterView>("/cluster") ?? throw new InvalidOperationException("Empty /cluster answer.");
+        await Admin.GetFromJsonAsync<ClusterView>("/cluster") ?? throw new InvalidOperationException("Empty /cluster answer.");
 
     public async Task<IReadOnlySet<string>> HostedAccountsAsync()
     {
-        var shards = await Http.GetFromJsonAsync<ShardsView>("/cluster/shards") ?? throw new InvalidOperationException("Empty /cluster/shards answer.");
+        var shards = await Admin.GetFromJsonAsync<ShardsView>("/cluster/shards") ?? throw new InvalidOperationException("Empty /cluster/shards answer.");
         return shards.Shards.SelectMany(s => s.EntityIds).ToHashSet(StringComparer.Ordinal);
     }
+
+    /// <summary>Tokens live for hours: a cluster test runs for minutes.</summary>
+    private HttpClient Client(TokenIssuer tokens, Role role, string subject) => new()
+    {
+        BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}"),
+        Timeout = TimeSpan.FromSeconds(30),
+        DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", tokens.Issue(new Principal(subject, role), TimeSpan.FromHours(4))) },
+    };
 
     public string LogTail(int lines)
     {
@@ -181,6 +198,7 @@ public sealed class ClusterNode : IDisposable
         Kill();
         _process?.Dispose();
         Http.Dispose();
+        Admin.Dispose();
     }
 }
 

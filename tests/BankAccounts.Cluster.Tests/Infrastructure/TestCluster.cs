@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using BankAccounts.Api.Security;
 
 namespace BankAccounts.Cluster.Tests.Infrastructure;
 
@@ -44,7 +45,11 @@ public sealed class TestCluster : IAsyncDisposable
             settings[key] = value;
         }
         var folder = Path.Combine(Path.GetTempPath(), "bankaccounts-cluster-tests", "cluster-" + Guid.NewGuid().ToString("N"));
-        var nodes = Enumerable.Range(1, size).Select(i => new ClusterNode(i, binaries.DllPath, Path.Combine(folder, $"node{i}"), settings)).ToList();
+        // One key file for the whole cluster, as the compose file's shared volume; the tests mint their tokens from it.
+        var security = new SecurityOptions { SigningKeyFile = Path.Combine(folder, "jwt-signing-key.pem") };
+        var tokens = TokenIssuer.From(security);
+        settings["BankAccounts__Security__SigningKeyFile"] = security.SigningKeyFile;
+        var nodes = Enumerable.Range(1, size).Select(i => new ClusterNode(i, binaries.DllPath, Path.Combine(folder, $"node{i}"), settings, tokens)).ToList();
         var cluster = new TestCluster(nodes, folder, output);
         try
         {
