@@ -6,9 +6,14 @@ using System.Text.Json;
 namespace BankAccounts.Api.Tests;
 
 /// <summary>Thin helpers over raw HTTP: requests are built by hand so the wire contract itself is what is tested.</summary>
-public sealed class AccountsClient(HttpClient http)
+/// <param name="http">The customer's client: every account it opens is its own.</param>
+/// <param name="teller">Opens the customer's accounts that have an overdraft (a customer cannot grant itself credit).</param>
+public sealed class AccountsClient(HttpClient http, HttpClient? teller = null)
 {
     public HttpClient Http => http;
+
+    /// <summary>The same helpers as the bank's teller.</summary>
+    public AccountsClient AsTeller => new(teller ?? throw new InvalidOperationException("This client has no teller."));
 
     public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
@@ -29,11 +34,16 @@ public sealed class AccountsClient(HttpClient http)
         return await http.SendAsync(request);
     }
 
-    /// <summary>Opens an account and returns its id (asserting the 201).</summary>
+    /// <summary>
+    /// Opens an account of the customer and returns its id (asserting the 201); one with an
+    /// overdraft is opened by the teller for the customer.
+    /// </summary>
     public async Task<string> Open(string owner = "Ada", string currency = "EUR", decimal overdraftLimit = 0m, string? idempotencyKey = null)
     {
-        using var response = await Post("/accounts",
-            $$"""{ "owner": {{JsonSerializer.Serialize(owner)}}, "currency": "{{currency}}", "overdraftLimit": {{overdraftLimit}} }""",
+        var opener = overdraftLimit > 0m && teller is not null ? new AccountsClient(teller) : this;
+        var customer = opener == this ? "" : $$""", "customerId": "{{ApiTestHost.CustomerSubject}}" """;
+        using var response = await opener.Post("/accounts",
+            $$"""{ "owner": {{JsonSerializer.Serialize(owner)}}, "currency": "{{currency}}", "overdraftLimit": {{overdraftLimit}}{{customer}} }""",
             idempotencyKey);
         var body = await Expect(response, HttpStatusCode.Created);
         return body.GetProperty("accountId").GetString()!;

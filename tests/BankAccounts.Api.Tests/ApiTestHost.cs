@@ -46,7 +46,10 @@ public class ApiTestHost : IAsyncLifetime
     /// <summary>A client authenticated as the customer <see cref="CustomerSubject"/>.</summary>
     public HttpClient Http { get; private set; } = null!;
 
-    public AccountsClient Accounts => new(Http);
+    /// <summary>A teller of the bank: opens accounts with an overdraft for <see cref="CustomerSubject"/>.</summary>
+    public HttpClient Teller { get; private set; } = null!;
+
+    public AccountsClient Accounts => new(Http, Teller);
 
     /// <summary>A client whose every request carries a token (valid for an hour) for <paramref name="role"/> and <paramref name="subject"/>.</summary>
     public HttpClient ClientFor(Role role, string subject, string? name = null) =>
@@ -85,6 +88,7 @@ public class ApiTestHost : IAsyncLifetime
         Address = new Uri(_app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single());
         Tokens = TokenIssuer.From(_app.Services.GetRequiredService<SecurityOptions>());
         Http = ClientFor(Role.Customer, CustomerSubject);
+        Teller = ClientFor(Role.Teller, "test-teller");
     }
 
     public async Task DisposeAsync()

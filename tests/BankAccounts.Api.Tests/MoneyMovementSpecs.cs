@@ -60,7 +60,7 @@ public sealed class MoneyMovementSpecs(ApiTestHost host) : IClassFixture<ApiTest
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("detail").GetString()));
         using var events = await _api.Http.GetAsync($"/accounts/{id}/events?from=3");
         var declined = Assert.Single((await Expect(events, HttpStatusCode.OK)).GetProperty("items").EnumerateArray());
-        Assert.Equal("WithdrawalDeclined.v1", declined.GetProperty("type").GetString());
+        Assert.Equal("WithdrawalDeclined.v2", declined.GetProperty("type").GetString());
     }
 
     [Fact]

@@ -141,7 +141,7 @@ public sealed class ReadSideSpecs(ApiTestHost host) : IClassFixture<ApiTestHost>
 
         var items = (await Expect(response, HttpStatusCode.OK)).GetProperty("items").EnumerateArray().ToList();
         Assert.Equal([1L, 2, 3], items.Select(e => e.GetProperty("sequenceNr").GetInt64()));
-        Assert.Equal(["AccountOpened.v1", "MoneyDeposited.v1", "MoneyWithdrawn.v1"], items.Select(e => e.GetProperty("type").GetString()));
+        Assert.Equal(["AccountOpened.v2", "MoneyDeposited.v2", "MoneyWithdrawn.v2"], items.Select(e => e.GetProperty("type").GetString()));
         var opened = items[0].GetProperty("data");
         Assert.Equal(JsonValueKind.Object, opened.ValueKind);
         Assert.Equal(("Ada", "EUR", 5m, id), (
@@ -150,7 +150,13 @@ public sealed class ReadSideSpecs(ApiTestHost host) : IClassFixture<ApiTestHost>
         Assert.Equal(opened.GetProperty("occurredAt").GetDateTimeOffset(), items[0].GetProperty("timestamp").GetDateTimeOffset());
         var deposited = items[1].GetProperty("data");
         Assert.Equal(100.25m, deposited.GetProperty("amount").GetProperty("amount").GetDecimal());
-        Assert.Equal("salary-1", deposited.GetProperty("commandId").GetString());
+        // The key is stored in the caller's own namespace, and the event says who caused it and in which trace.
+        Assert.EndsWith(":salary-1", deposited.GetProperty("commandId").GetString());
+        var causedBy = deposited.GetProperty("metadata").GetProperty("causedBy");
+        Assert.Equal((ApiTestHost.CustomerSubject, "Customer"), (causedBy.GetProperty("subject").GetString(), causedBy.GetProperty("role").GetString()));
+        Assert.StartsWith("00-", deposited.GetProperty("metadata").GetProperty("traceParent").GetString());
+        Assert.Equal("Teller", opened.GetProperty("metadata").GetProperty("causedBy").GetProperty("role").GetString());
+        Assert.Equal(ApiTestHost.CustomerSubject, opened.GetProperty("ownerId").GetString());
     }
 
     [Fact]

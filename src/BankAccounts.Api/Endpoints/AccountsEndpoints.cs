@@ -259,7 +259,7 @@ public static class AccountsEndpoints
         string id,
         [Description("First sequence number to return (default 1).")] string? from,
         [Description("Events per page, 1 to 1000 (default 100).")] string? limit,
-        HttpContext http, AccountQueries queries, AccountEventStream events, CancellationToken cancellationToken)
+        HttpContext http, AccountEventStream events, CancellationToken cancellationToken)
     {
         if (!QueryParameters.TryParseAccountId(id, out var accountId, out var problem)
             || !QueryParameters.TryParse(from, nameof(from), 1, 1, long.MaxValue, out var fromSequenceNr, out problem)
@@ -267,7 +267,7 @@ public static class AccountsEndpoints
         {
             return problem;
         }
-        if (await ReadRefusal(http, accountId, queries, cancellationToken) is { } refused)
+        if (await JournalReadRefusal(http, accountId, events, cancellationToken) is { } refused)
         {
             return refused;
         }
@@ -286,12 +286,12 @@ public static class AccountsEndpoints
     }
 
     private static async Task<Results<Ok<AccountListResponse>, ProblemHttpResult>> GetAccountsByOwner(
-        [Description("The owner's name, matched exactly. Required for staff; a customer always sees only their own accounts.")] string? owner,
+        [Description("The owner's name, matched exactly. A customer only ever sees their own accounts.")] string? owner,
         [Description("Accounts at most, 1 to 1000 (default 100).")] string? limit,
         HttpContext http, AccountQueries queries, CancellationToken cancellationToken)
     {
         var caller = http.Caller();
-        if (caller.Role != Role.Customer && string.IsNullOrWhiteSpace(owner))
+        if (string.IsNullOrWhiteSpace(owner))
         {
             return Problems.Invalid("owner", "'owner' is required.");
         }
@@ -313,6 +313,19 @@ public static class AccountsEndpoints
     {
         var account = await queries.GetAccountAsync(id.Value, cancellationToken);
         return account is null ? Problems.AccountNotFound(id) : Access(http, account);
+    }
+
+    /// <summary>The same rule for reads of the journal, with the owner its first event records (no read model lag).</summary>
+    internal static async Task<ProblemHttpResult?> JournalReadRefusal(HttpContext http, AccountId id, AccountEventStream events, CancellationToken cancellationToken)
+    {
+        var (exists, ownerId) = await events.OwnerAsync(id, cancellationToken);
+        return !exists ? Problems.AccountNotFound(id)
+            : AccountAccess.Check(http.Caller(), AccountAction.Read, ownerId) switch
+            {
+                AccessVerdict.Allowed => null,
+                AccessVerdict.NotFound => Problems.AccountNotFound(id),
+                _ => Problems.Forbidden("Your role may not read accounts."),
+            };
     }
 
     private static ProblemHttpResult? Access(HttpContext http, AccountSummary? account) =>

@@ -135,14 +135,14 @@ public static class TransfersEndpoints
     private static async Task<Results<Ok<TransferListResponse>, ProblemHttpResult>> GetTransfersOfAccount(
         string id,
         [Description("Transfers at most, 1 to 1000 (default 100).")] string? limit,
-        HttpContext http, TransferQueries queries, AccountQueries accounts, CancellationToken cancellationToken)
+        HttpContext http, TransferQueries queries, AccountEventStream events, CancellationToken cancellationToken)
     {
         if (!QueryParameters.TryParseAccountId(id, out var accountId, out var problem)
             || !QueryParameters.TryParse(limit, nameof(limit), AccountsEndpoints.DefaultPageSize, 1, AccountsEndpoints.MaxPageSize, out var pageSize, out problem))
         {
             return problem;
         }
-        if (await AccountsEndpoints.ReadRefusal(http, accountId, accounts, cancellationToken) is { } refused)
+        if (await AccountsEndpoints.JournalReadRefusal(http, accountId, events, cancellationToken) is { } refused)
         {
             return refused;
         }

@@ -46,6 +46,20 @@ public sealed class AccountEventStream(ActorSystem system)
     public async Task<bool> ExistsAsync(AccountId accountId, CancellationToken cancellationToken = default) =>
         (await ReadAsync(accountId, 1, 1, cancellationToken)).Count > 0;
 
+    /// <summary>
+    /// Whether the account was ever opened and, if so, its owning customer (null for accounts opened
+    /// before owners were recorded), from its first event: as current as the write side, for
+    /// authorizing reads of the journal itself.
+    /// </summary>
+    public async Task<(bool Exists, string? OwnerId)> OwnerAsync(AccountId accountId, CancellationToken cancellationToken = default)
+    {
+        var first = await _journal.Value
+            .CurrentEventsByPersistenceId(AccountPersistenceId.For(accountId), 1, 1)
+            .RunWith(Sink.Seq<EventEnvelope>(), _materializer.Value)
+            .WaitAsync(cancellationToken);
+        return first.Count > 0 && first[0].Event is AccountEvents.AccountOpened opened ? (true, opened.OwnerId) : (false, null);
+    }
+
     private StoredAccountEvent ToStored(EventEnvelope envelope)
     {
         var @event = envelope.Event;
