@@ -5,6 +5,7 @@ using BankAccounts.ReadModel.Projections;
 using BankAccounts.ReadModel.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace BankAccounts.ReadModel;
 
@@ -23,6 +24,7 @@ public static class ReadModelHosting
         services.AddSingleton<IProjectionControl, ProjectionControl>();
         services.AddSingleton<Integrity.LedgerIntegrityCheck>();
         services.AddSingleton<ICommandHistory, Idempotency.ReadModelCommandHistory>();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddHostedService<Idempotency.CommandHistoryPruner>();
         return services;
     }
