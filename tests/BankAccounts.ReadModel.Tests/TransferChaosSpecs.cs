@@ -166,7 +166,7 @@ public sealed class TransferChaosSpecs(ITestOutputHelper output)
         {
             try
             {
-                return await host.Region.Ask<CommandOutcome>(command, AskTimeout);
+                return await host.Region.Ask<CommandOutcome>(AccountsTestHost.Attributed(command), AskTimeout);
             }
             catch (AskTimeoutException) when (attempt < 20)
             {
@@ -181,7 +181,7 @@ public sealed class TransferChaosSpecs(ITestOutputHelper output)
         {
             try
             {
-                Assert.IsType<TransferState>(await host.Transfers.Ask<object>(request, AskTimeout));
+                Assert.IsType<TransferState>(await host.Transfers.Ask<object>(AccountsTestHost.Attributed(request), AskTimeout));
                 return;
             }
             catch (AskTimeoutException) when (attempt < 20)

@@ -152,16 +152,18 @@ public sealed class AccountsTestHost : IAsyncDisposable
     /// Sends a command; one nobody attributed is sent as <see cref="Domain.Security.Principal.System"/>
     /// (these specs are about the write side; who may do what is specified in the domain and over HTTP).
     /// </summary>
-    public Task<CommandOutcome> Send(AccountCommand command) =>
-        Region.Ask<CommandOutcome>(
-            command.Principal == Domain.Security.Principal.Anonymous ? command with { Principal = Domain.Security.Principal.System } : command,
-            TimeSpan.FromSeconds(15));
+    public Task<CommandOutcome> Send(AccountCommand command) => Region.Ask<CommandOutcome>(Attributed(command), TimeSpan.FromSeconds(15));
+
+    /// <summary>The command as sent by these specs: one nobody attributed acts as the system.</summary>
+    public static T Attributed<T>(T command) where T : AccountCommand =>
+        command.Principal == Domain.Security.Principal.Anonymous ? command with { Principal = Domain.Security.Principal.System } : command;
+
+    /// <summary>The request as sent by these specs: one nobody attributed acts as the system.</summary>
+    public static RequestTransfer Attributed(RequestTransfer request) =>
+        request.Principal == Domain.Security.Principal.Anonymous ? request with { Principal = Domain.Security.Principal.System } : request;
 
     /// <summary>Answered with the transfer's state once requested, or a <see cref="CommandRejected"/>.</summary>
-    public Task<object> Send(RequestTransfer request) =>
-        Transfers.Ask<object>(
-            request.Principal == Domain.Security.Principal.Anonymous ? request with { Principal = Domain.Security.Principal.System } : request,
-            TimeSpan.FromSeconds(15));
+    public Task<object> Send(RequestTransfer request) => Transfers.Ask<object>(Attributed(request), TimeSpan.FromSeconds(15));
 
     public Task<TransferState> TransferOf(TransferId id) =>
         Transfers.Ask<TransferState>(new TransferMessages.GetTransfer(id), TimeSpan.FromSeconds(15));
