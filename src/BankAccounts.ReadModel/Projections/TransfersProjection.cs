@@ -62,6 +62,10 @@ public sealed class TransfersProjection : IProjection
                 case DestinationSettled:
                     transfer.Status = "completed";
                     break;
+                case TransferStuck stuck:
+                    // Never shown as done: a settle or refund keeps being refused and needs a person.
+                    (transfer.Status, transfer.FailureReason) = ("stuck", stuck.Reason);
+                    break;
             }
             transfer.Version = projected.Version;
             transfer.UpdatedAt = @event.OccurredAt;

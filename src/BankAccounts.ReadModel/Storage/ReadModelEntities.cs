@@ -66,7 +66,7 @@ public sealed class TransferSummary
     /// <summary>Known once the source was debited.</summary>
     public string? Currency { get; set; }
     public string? Reference { get; set; }
-    /// <summary><c>pending</c>, <c>completed</c> or <c>failed</c>.</summary>
+    /// <summary><c>pending</c>, <c>completed</c>, <c>failed</c> or <c>stuck</c> (a settle or refund keeps being refused).</summary>
     public string Status { get; set; } = string.Empty;
     public string? FailureReason { get; set; }
     public long Version { get; set; }
