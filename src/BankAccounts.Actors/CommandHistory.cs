@@ -40,7 +40,7 @@ public sealed class JournalCommandHistory(ActorSystem system) : ICommandHistory
             {
                 var @event = (AccountEvent)envelope.Event;
                 state = Account.Evolve(state, @event);
-                if (@event.CommandId == command)
+                if (@event.CommandId == command || @event.CommandId == command.ReleaseOneForm)
                 {
                     found = Account.Remembered(@event, state.Version, state.Balance, state.Currency);
                 }

@@ -36,6 +36,7 @@ public static class BankAccountsApp
         services.AddSingleton<AccountQueries>();
         services.AddSingleton<AccountEventStream>();
         services.AddSingleton<AccountCommandSender>();
+        services.AddSingleton<ReadYourWritesGate>();
         services.AddBankAccountsHealthChecks();
         services.AddSingleton<TransferSender>();
         services.AddSingleton<TransferQueries>();

@@ -31,8 +31,8 @@ public static class Account
         {
             return refused;
         }
-        var known = state.RecentCommands.TryGet(command.CommandId, out var recent) ? recent : remembered;
-        if (known is not null && known.CommandId == command.CommandId)
+        var known = Recent(state, command.CommandId) ?? remembered;
+        if (known is not null)
         {
             return IsSameRequest(state, known, command)
                 ? new Decision(known.Outcome, [], state)
@@ -67,7 +67,13 @@ public static class Account
     /// does not hold its id, and has already forgotten older commands that the history still keeps.
     /// </summary>
     public static bool NeedsHistoryLookup(AccountState state, AccountCommand command) =>
-        state.RecentCommands.ForgottenThrough > 0 && !state.RecentCommands.TryGet(command.CommandId, out _);
+        state.RecentCommands.ForgottenThrough > 0 && Recent(state, command.CommandId) is null;
+
+    /// <summary>The window's entry for this id, or for the id release 1 gave the same client key.</summary>
+    private static ProcessedCommand? Recent(AccountState state, CommandId id) =>
+        state.RecentCommands.TryGet(id, out var recent) ? recent
+        : id.ReleaseOneForm is { } legacy && state.RecentCommands.TryGet(legacy, out var legacyRecent) ? legacyRecent
+        : null;
 
     /// <summary>Client keys and transfer step ids never meet: a step carries exactly its own id, a client command never a step's.</summary>
     private static bool IsInItsNamespace(AccountCommand command) => command switch

@@ -27,6 +27,24 @@ public readonly record struct CommandId(string Value)
 
     public static CommandId ForTransferStep(TransferId transfer, string step) => new($"{TransferStepPrefix}{transfer.Value:N}:{step}");
 
+    /// <summary>
+    /// The id release 1 gave the same client key (the bare key, before keys were scoped to their
+    /// caller), so a request sent before the upgrade and retried after it is still recognised;
+    /// null for an id that is not a client key.
+    /// </summary>
+    public CommandId? ReleaseOneForm
+    {
+        get
+        {
+            if (!Value.StartsWith(CallerPrefix, StringComparison.Ordinal))
+            {
+                return null;
+            }
+            var keyStart = Value.IndexOf(':', CallerPrefix.Length);
+            return keyStart < 0 ? null : new CommandId(Value[(keyStart + 1)..]);
+        }
+    }
+
     /// <summary>Whether this id belongs to the transfer steps' namespace (clients can never produce one).</summary>
     public bool IsTransferStep => Value.StartsWith(TransferStepPrefix, StringComparison.Ordinal);
 

@@ -70,9 +70,12 @@ public class ApiTestHost : IAsyncLifetime
         return client;
     }
 
+    public string JournalFile => Path.Combine(Folder, "journal.db");
+
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(Folder);
+        await PrepareAsync();
         _app = BankAccountsApp.Build([
             "--urls=http://127.0.0.1:0",
             $"--BankAccounts:Journal:ConnectionString=Data Source={Path.Combine(Folder, "journal.db")};Pooling=True",
@@ -90,6 +93,9 @@ public class ApiTestHost : IAsyncLifetime
         Http = ClientFor(Role.Customer, CustomerSubject);
         Teller = ClientFor(Role.Teller, "test-teller");
     }
+
+    /// <summary>Runs before the app starts, with the folder in place (e.g. to lay down an older journal).</summary>
+    protected virtual Task PrepareAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {

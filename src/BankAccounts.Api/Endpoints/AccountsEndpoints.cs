@@ -193,7 +193,7 @@ public static class AccountsEndpoints
     private static async Task<Results<Ok<AccountResponse>, ProblemHttpResult>> GetAccount(
         string id,
         [Description("Wait until the read model holds at least this version (read your own writes).")] string? minVersion,
-        HttpContext http, AccountQueries queries, AccountEventStream events, TimeProvider clock, CancellationToken cancellationToken)
+        HttpContext http, AccountQueries queries, AccountEventStream events, ReadYourWritesGate gate, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (!QueryParameters.TryParseAccountId(id, out var accountId, out var problem)
             || !QueryParameters.TryParse(minVersion, nameof(minVersion), 0, 0, long.MaxValue, out var wanted, out problem))
@@ -208,6 +208,12 @@ public static class AccountsEndpoints
         }
         else
         {
+            using var slot = gate.TryEnter();
+            if (slot is null)
+            {
+                http.Response.Headers.RetryAfter = "1";
+                return Problems.TooManyWaits(ReadYourWritesGate.MaxConcurrentWaits);
+            }
             (account, var reached) = await queries.GetAccountAtLeastAsync(
                 accountId.Value, wanted, ReadYourWritesWait, ReadYourWritesPoll, clock, cancellationToken);
             if (Access(http, account) is { } refused)

@@ -1,3 +1,4 @@
+using BankAccounts.Api.Http;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Sharding;
@@ -18,7 +19,8 @@ public sealed record ClusterMemberResponse(string Address, string Status, bool R
 public sealed record ClusterStatusResponse(
     string Self, string Status, string? Leader, bool ProjectionsHere, IReadOnlyList<ClusterMemberResponse> Members);
 
-public sealed record ShardResponse(string ShardId, IReadOnlyList<string> EntityIds);
+/// <param name="EntityCount">Accounts active in the shard; <paramref name="EntityIds"/> lists at most the requested limit of them.</param>
+public sealed record ShardResponse(string ShardId, int EntityCount, IReadOnlyList<string> EntityIds);
 
 /// <summary>The account shards (and their active accounts) hosted by this node.</summary>
 public sealed record ShardsResponse(string Self, string Region, IReadOnlyList<ShardResponse> Shards);
@@ -27,6 +29,8 @@ public sealed record ShardsResponse(string Self, string Region, IReadOnlyList<Sh
 public static class ClusterEndpoints
 {
     private static readonly TimeSpan LocalAskTimeout = TimeSpan.FromSeconds(5);
+    private const int DefaultEntityIdsPerShard = 1000;
+    private const int MaxEntityIdsPerShard = 10_000;
 
     public static IEndpointRouteBuilder MapClusterApi(this IEndpointRouteBuilder routes)
     {
@@ -40,7 +44,7 @@ public static class ClusterEndpoints
         cluster.MapGet("/shards", GetLocalShards)
             .WithName("GetLocalShards")
             .WithSummary("Account shards hosted by this node")
-            .WithDescription("The shards of the account region that live on this node, with the accounts currently active in them.");
+            .WithDescription($"The shards of the account region that live on this node, with how many accounts are active in each and at most 'limit' of their ids (1 to {MaxEntityIdsPerShard}, default {DefaultEntityIdsPerShard}).");
 
         return routes;
     }
@@ -58,14 +62,21 @@ public static class ClusterEndpoints
             members));
     }
 
-    private static async Task<Ok<ShardsResponse>> GetLocalShards(ActorSystem system, IRequiredActor<AccountActor> region, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ShardsResponse>, ProblemHttpResult>> GetLocalShards(
+        [System.ComponentModel.Description("Account ids listed per shard at most, 1 to 10000 (default 1000).")] string? limit,
+        ActorSystem system, IRequiredActor<AccountActor> region, CancellationToken cancellationToken)
     {
+        if (!QueryParameters.TryParse(limit, nameof(limit), DefaultEntityIdsPerShard, 1, MaxEntityIdsPerShard, out var perShard, out var problem))
+        {
+            return problem;
+        }
         var accounts = await region.GetAsync(cancellationToken);
         var state = await accounts.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, LocalAskTimeout, cancellationToken);
         return TypedResults.Ok(new ShardsResponse(
             Cluster.Get(system).SelfAddress.ToString(),
             Actors.Hosting.AkkaBuilderExtensions.AccountRegionName,
-            [.. state.Shards.OrderBy(s => s.ShardId, StringComparer.Ordinal).Select(s => new ShardResponse(s.ShardId, [.. s.EntityIds.Order(StringComparer.Ordinal)]))]));
+            [.. state.Shards.OrderBy(s => s.ShardId, StringComparer.Ordinal).Select(s =>
+                new ShardResponse(s.ShardId, s.EntityIds.Count, [.. s.EntityIds.Order(StringComparer.Ordinal).Take((int)perShard)]))]));
     }
 
     private static async Task<bool> RunsLocallyAsync(ActorSystem system, string path, CancellationToken cancellationToken)

@@ -29,6 +29,8 @@ public static class TransfersEndpoints
                 "With an Idempotency-Key the transfer id is derived from the key, so a retried request never starts a second transfer.")
             .AcceptsJson<TransferRequest>(required: true)
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
@@ -52,7 +54,7 @@ public static class TransfersEndpoints
     }
 
     private static async Task<Results<Accepted<TransferResponse>, ProblemHttpResult>> RequestTransfer(
-        HttpContext http, TransferSender sender, CancellationToken cancellationToken)
+        HttpContext http, TransferSender sender, AccountEventStream events, CancellationToken cancellationToken)
     {
         if (!CommandHeaders.TryRead(http.Request, out var headers, out var problem))
         {
@@ -70,6 +72,12 @@ public static class TransfersEndpoints
         var request = body.Value!;
 
         var caller = http.Caller();
+        if (caller.Role == Role.Customer && await SourceRefusal(http, new AccountId(request.FromAccountId), events, cancellationToken) is { } refused)
+        {
+            // Answered at once, like any request about an account that is not the customer's; the source's
+            // debit step enforces the same rule (AccountAccess) in the domain whatever reaches it.
+            return refused;
+        }
         var id = headers.IdempotencyKey is { } key ? TransferId.DeriveFrom(caller, key) : TransferId.New();
         var answer = await sender.RequestAsync(
             new RequestTransfer(id, new AccountId(request.FromAccountId), new AccountId(request.ToAccountId), request.Amount, request.Reference, headers.CommandIdFor(caller))
@@ -104,6 +112,14 @@ public static class TransfersEndpoints
             _ when !await MayRead(http, answer.Value!, accounts, cancellationToken) => Problems.TransferNotFound(transferId),
             _ => TypedResults.Ok(ToResponse(answer.Value!)),
         };
+    }
+
+    private static async Task<ProblemHttpResult?> SourceRefusal(HttpContext http, AccountId source, AccountEventStream events, CancellationToken cancellationToken)
+    {
+        var (exists, ownerId) = await events.OwnerAsync(source, cancellationToken);
+        return exists && AccountAccess.Check(http.Caller(), AccountAction.TransferFrom, ownerId) == AccessVerdict.Allowed
+            ? null
+            : Problems.AccountNotFound(source);
     }
 
     /// <summary>

@@ -94,6 +94,11 @@ internal static partial class Problems
         _ => throw new ArgumentOutOfRangeException(nameof(rejected), rejected.Reason, "Unknown rejection reason."),
     };
 
+    /// <summary>Too many reads are already waiting for the read model on this node (retry shortly).</summary>
+    public static ProblemHttpResult TooManyWaits(int bound) =>
+        Problem(StatusCodes.Status503ServiceUnavailable, ProblemTypes.ReadModelBehind, "Too many reads are waiting for the read model.",
+            $"At most {bound} reads with minVersion wait at once on a node; retry shortly.");
+
     /// <summary>The caller's role may never do this (403); ownership is answered as 404 instead.</summary>
     public static ProblemHttpResult Forbidden(string detail) =>
         Problem(StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "Your role may not do this.", detail);

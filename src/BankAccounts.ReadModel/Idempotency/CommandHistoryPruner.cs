@@ -16,8 +16,9 @@ public sealed class CommandHistoryPruner(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The first pass waits one interval: the read model schema is created while the node starts.
         using var timer = new PeriodicTimer(Interval, clock);
-        do
+        while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
@@ -28,7 +29,6 @@ public sealed class CommandHistoryPruner(
                 log.LogWarning(e, "Pruning the command history failed; it is retried in {Interval}.", Interval);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
     public async Task<int> PruneAsync(CancellationToken cancellationToken)

@@ -16,8 +16,12 @@ public sealed class ReadModelCommandHistory(IDbContextFactory<ReadModelDbContext
     public async Task<HistoryAnswer> FindAsync(AccountId account, CommandId command, long forgottenThrough, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        // Also the id release 1 gave the same key: a request sent before the upgrade and retried after it.
+        var legacy = command.ReleaseOneForm?.Value ?? command.Value;
         var record = await db.CommandHistory.AsNoTracking()
-            .SingleOrDefaultAsync(c => c.AccountId == account.Value && c.CommandId == command.Value, cancellationToken);
+            .Where(c => c.AccountId == account.Value && (c.CommandId == command.Value || c.CommandId == legacy))
+            .OrderByDescending(c => c.CommandId == command.Value)
+            .FirstOrDefaultAsync(cancellationToken);
         if (record is not null)
         {
             return new HistoryAnswer(Complete: true, ToProcessed(record));

@@ -53,6 +53,7 @@ public sealed class AccountLedgerProjection : IProjection
                 OverdraftLimit = opened.OverdraftLimit,
                 Status = "open",
                 OpenedAt = opened.OccurredAt,
+                OpenedAtTicks = opened.OccurredAt.UtcTicks,
             };
             db.Accounts.Add(account);
         }

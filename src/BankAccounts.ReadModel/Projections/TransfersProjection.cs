@@ -36,6 +36,7 @@ public sealed class TransfersProjection : IProjection
                     Reference = requested.Reference,
                     Status = "pending",
                     RequestedAt = requested.OccurredAt,
+                    RequestedAtTicks = requested.OccurredAt.UtcTicks,
                 };
                 db.Transfers.Add(transfer);
                 transfers[transfer.TransferId] = transfer;

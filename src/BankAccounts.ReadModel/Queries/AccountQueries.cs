@@ -65,13 +65,6 @@ public sealed class AccountQueries(IDbContextFactory<ReadModelDbContext> dbFacto
         {
             byOwner = byOwner.Where(a => a.OwnerId == ownerId);
         }
-        if (db.Database.IsSqlite())
-        {
-            // SQLite stores DateTimeOffset as text and EF Core cannot order by it there; one
-            // owner's accounts are few, so they are ordered here instead.
-            var all = await byOwner.ToListAsync(cancellationToken);
-            return [.. all.OrderBy(a => a.OpenedAt).ThenBy(a => a.AccountId).Take(limit)];
-        }
-        return await byOwner.OrderBy(a => a.OpenedAt).ThenBy(a => a.AccountId).Take(limit).ToListAsync(cancellationToken);
+        return await byOwner.OrderBy(a => a.OpenedAtTicks).ThenBy(a => a.AccountId).Take(limit).ToListAsync(cancellationToken);
     }
 }

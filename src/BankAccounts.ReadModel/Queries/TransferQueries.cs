@@ -10,10 +10,11 @@ public sealed class TransferQueries(IDbContextFactory<ReadModelDbContext> dbFact
     public async Task<IReadOnlyList<TransferSummary>> GetTransfersOfAccountAsync(Guid accountId, int limit, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var transfers = await db.Transfers.AsNoTracking()
-            .Where(t => t.FromAccountId == accountId || t.ToAccountId == accountId)
-            .ToListAsync(cancellationToken);
-        // DateTimeOffset does not sort in SQLite SQL; an account's transfer list is sorted here.
-        return [.. transfers.OrderByDescending(t => t.RequestedAt).ThenBy(t => t.TransferId).Take(limit)];
+        // Newest first from each side's index, at most a page each; the page is their merge.
+        var sent = await db.Transfers.AsNoTracking().Where(t => t.FromAccountId == accountId)
+            .OrderByDescending(t => t.RequestedAtTicks).Take(limit).ToListAsync(cancellationToken);
+        var received = await db.Transfers.AsNoTracking().Where(t => t.ToAccountId == accountId)
+            .OrderByDescending(t => t.RequestedAtTicks).Take(limit).ToListAsync(cancellationToken);
+        return [.. sent.Concat(received).OrderByDescending(t => t.RequestedAtTicks).ThenBy(t => t.TransferId).Take(limit)];
     }
 }

@@ -42,9 +42,9 @@ public sealed class ReadModelDbContext(DbContextOptions<ReadModelDbContext> opti
             account.Property(a => a.Owner).HasMaxLength(200);
             account.Property(a => a.Currency).HasMaxLength(3);
             account.Property(a => a.Status).HasMaxLength(16);
-            account.HasIndex(a => a.Owner);
+            account.HasIndex(a => new { a.Owner, a.OpenedAtTicks });
             account.Property(a => a.OwnerId).HasMaxLength(Domain.Security.Principal.MaxSubjectLength);
-            account.HasIndex(a => a.OwnerId);
+            account.HasIndex(a => new { a.OwnerId, a.OpenedAtTicks });
         });
         modelBuilder.Entity<CommandRecord>(command =>
         {
@@ -71,8 +71,8 @@ public sealed class ReadModelDbContext(DbContextOptions<ReadModelDbContext> opti
             transfer.Property(t => t.Reference).HasMaxLength(140);
             transfer.Property(t => t.Status).HasMaxLength(16);
             transfer.Property(t => t.FailureReason).HasMaxLength(64);
-            transfer.HasIndex(t => t.FromAccountId);
-            transfer.HasIndex(t => t.ToAccountId);
+            transfer.HasIndex(t => new { t.FromAccountId, t.RequestedAtTicks });
+            transfer.HasIndex(t => new { t.ToAccountId, t.RequestedAtTicks });
             transfer.HasIndex(t => new { t.Status, t.UpdatedAt });
         });
         modelBuilder.Entity<SchemaInfo>(info =>

@@ -15,6 +15,8 @@ public sealed class AccountSummary
     /// <summary>The version (stream sequence number) of the last event applied.</summary>
     public long Version { get; set; }
     public DateTimeOffset OpenedAt { get; set; }
+    /// <summary>UTC ticks of <see cref="OpenedAt"/>: lists sort on it in the database (SQLite cannot sort stored DateTimeOffsets).</summary>
+    public long OpenedAtTicks { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }
 
@@ -71,6 +73,8 @@ public sealed class TransferSummary
     public string? FailureReason { get; set; }
     public long Version { get; set; }
     public DateTimeOffset RequestedAt { get; set; }
+    /// <summary>UTC ticks of <see cref="RequestedAt"/>: lists sort on it in the database.</summary>
+    public long RequestedAtTicks { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }
 

@@ -9,9 +9,10 @@ namespace BankAccounts.Cluster.Tests.Infrastructure;
 /// <summary>The few HTTP calls the cluster tests make, against any node.</summary>
 public static class BankApi
 {
+    /// <summary>Opens an account through a node's teller client, for a customer named after the owner.</summary>
     public static async Task<string> OpenAccountAsync(HttpClient node, string owner)
     {
-        using var response = await node.PostAsync("/accounts", Json($$"""{ "owner": "{{owner}}", "currency": "EUR" }"""));
+        using var response = await node.PostAsync("/accounts", Json($$"""{ "owner": "{{owner}}", "currency": "EUR", "customerId": "customer-{{owner}}" }"""));
         var body = await ExpectAsync(response, HttpStatusCode.Created);
         return body.GetProperty("accountId").GetString()!;
     }
