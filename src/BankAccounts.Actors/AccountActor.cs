@@ -23,6 +23,7 @@ public sealed class AccountActor : ReceivePersistentActor
     private readonly TimeProvider _clock;
     private readonly ICommandHistory _history;
     private readonly ActorSystem _system = Context.System;
+    private JournalCommandIndex? _journalIndex;
     private AccountState _state;
     private AccountState _confirmedState;
     private long _confirmedSequenceNr;
@@ -115,15 +116,16 @@ public sealed class AccountActor : ReceivePersistentActor
         });
     }
 
-    /// <summary>The indexed history first; the journal itself when that one has not caught up.</summary>
+    /// <summary>The indexed history first; the journal itself for the versions that one has not reached.</summary>
     private async Task<ProcessedCommand?> FindInHistoryAsync(AccountId id, CommandId commandId, long forgottenThrough)
     {
         var answer = await _history.FindAsync(id, commandId, forgottenThrough, CancellationToken.None);
-        if (!answer.Complete && _history is not JournalCommandHistory)
+        if (answer.Command is not null || answer.CheckedThrough >= forgottenThrough)
         {
-            answer = await new JournalCommandHistory(_system).FindAsync(id, commandId, forgottenThrough, CancellationToken.None);
+            return answer.Command;
         }
-        return answer.Command;
+        _journalIndex ??= new JournalCommandIndex(_system, id);
+        return await _journalIndex.FindAsync(commandId, answer.CheckedThrough + 1, forgottenThrough);
     }
 
     private void Decide(AccountCommand command, ProcessedCommand? remembered, IActorRef replyTo)

@@ -113,6 +113,26 @@ public sealed class AccountActorSpecs : Akka.TestKit.Xunit2.TestKit, IAsyncLifet
     }
 
     [Fact]
+    public async Task Should_recognise_a_command_id_the_window_forgot_from_the_journal_when_no_indexed_history_exists()
+    {
+        // This host has no read side, so no indexed command history: the entity reads its journal.
+        var id = await OpenAccount();
+        var salary = new DepositMoney(id, new CommandId("salary-1"), 100m);
+        var first = await _host.Send(salary);
+        for (var i = 0; i < RecentCommands.Capacity; i++)
+        {
+            await _host.Send(new WithdrawMoney(id, CommandId.New(), 1_000_000m));
+        }
+        var withdrawal = new WithdrawMoney(id, new CommandId("rent-1"), 10m);
+        var withdrawn = await _host.Send(withdrawal);
+
+        Assert.Equal(first, await _host.Send(salary));
+        Assert.Equal(RejectionReason.CommandIdReused, Assert.IsType<CommandRejected>(await _host.Send(salary with { Amount = 200m })).Reason);
+        Assert.Equal(withdrawn, await _host.Send(withdrawal));
+        Assert.Equal(RecentCommands.Capacity + 3, (await _host.StoredEvents(id)).Count);
+    }
+
+    [Fact]
     public async Task Should_answer_a_repeated_command_id_with_the_original_outcome_and_persist_nothing()
     {
         var id = await OpenAccount();

@@ -124,10 +124,10 @@ public static class AkkaBuilderExtensions
     public static AkkaConfigurationBuilder WithAccountRegion(this AkkaConfigurationBuilder builder, AccountsOptions options, TimeProvider clock) =>
         builder.WithShardRegion<AccountActor>(
             AccountRegionName,
-            (system, _, resolver) =>
+            (_, _, resolver) =>
             {
                 // The read side registers an indexed history; a host without one reads the journal.
-                var history = resolver.GetService<ICommandHistory>() ?? new JournalCommandHistory(system);
+                var history = resolver.GetService<ICommandHistory>() ?? NoCommandHistory.Instance;
                 return entityId => AccountActor.Props(entityId, options, clock, history);
             },
             new AccountMessageExtractor(options.ShardCount),

@@ -30,6 +30,8 @@ internal sealed class ApiHost : IAsyncDisposable
 
     public Uri Address { get; }
 
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>A teller's bearer token: opens accounts and deposits on any of them.</summary>
     public AuthenticationHeaderValue Authorization { get; }
 

@@ -62,6 +62,8 @@ internal sealed class RestScenario : IScenario
         report.Add(new ResultRow(Name, $"latency p50 at 80 % ({rate:N0}/s)", atRate.Latency.P50, "ms"));
         report.Add(new ResultRow(Name, $"latency p99 at 80 % ({rate:N0}/s)", atRate.Latency.P99, "ms", $"< {TargetP99} ms", atRate.Latency.P99 < TargetP99 && atRate.Errors == 0));
         report.Detail("rest", new { warmUp, max, rate, atRate });
+
+        await SecurityCosts.MeasureAsync(context, api, http);
     }
 
     private static async Task<Guid[]> OpenAccountsAsync(HttpClient http, int count, int concurrency)
@@ -69,7 +71,7 @@ internal sealed class RestScenario : IScenario
         var ids = new Guid[count];
         var result = await LoadDriver.ClosedLoopAsync(count, concurrency, async i =>
         {
-            using var response = await http.PostAsJsonAsync("/accounts", new { owner = $"bench-owner-{i}", currency = Workload.Currency });
+            using var response = await http.PostAsJsonAsync("/accounts", new { owner = $"bench-owner-{i}", currency = Workload.Currency, customerId = $"bench-customer-{i}" });
             if (response.StatusCode != HttpStatusCode.Created)
             {
                 return false;

@@ -8,8 +8,9 @@ namespace BankAccounts.ReadModel.Idempotency;
 /// <summary>
 /// The command history from the read model's <c>command_history</c> table (one primary-key probe),
 /// written by the ledger projection in the same transaction as the account's summary. Where the
-/// projection has not reached the versions the window forgot (it lags, or is being rebuilt), its
-/// miss is not complete and the entity asks the journal, so a miss is never wrongly taken for a new command.
+/// projection has not reached the versions the window forgot (it lags, or is being rebuilt), it says
+/// how far it got and the entity reads the rest from the journal, so a miss is never wrongly taken
+/// for a new command.
 /// </summary>
 public sealed class ReadModelCommandHistory(IDbContextFactory<ReadModelDbContext> dbFactory) : ICommandHistory
 {
@@ -24,11 +25,11 @@ public sealed class ReadModelCommandHistory(IDbContextFactory<ReadModelDbContext
             .FirstOrDefaultAsync(cancellationToken);
         if (record is not null)
         {
-            return new HistoryAnswer(Complete: true, ToProcessed(record));
+            return new HistoryAnswer(forgottenThrough, ToProcessed(record));
         }
         var projectedVersion = await db.Accounts.AsNoTracking()
             .Where(a => a.AccountId == account.Value).Select(a => (long?)a.Version).SingleOrDefaultAsync(cancellationToken) ?? 0L;
-        return new HistoryAnswer(Complete: projectedVersion >= forgottenThrough, null);
+        return new HistoryAnswer(Math.Min(projectedVersion, forgottenThrough), null);
     }
 
     private static ProcessedCommand ToProcessed(CommandRecord record) => new(

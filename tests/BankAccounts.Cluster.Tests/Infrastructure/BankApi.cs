@@ -38,7 +38,7 @@ public static class BankApi
             using var response = await node.GetAsync($"/accounts/{accountId}/events?from={from}&limit=1000");
             var page = await ExpectAsync(response, HttpStatusCode.OK);
             var items = page.GetProperty("items").EnumerateArray().ToList();
-            foreach (var item in items.Where(i => i.GetProperty("type").GetString() == "MoneyDeposited.v1"))
+            foreach (var item in items.Where(i => i.GetProperty("type").GetString() == "MoneyDeposited.v2"))
             {
                 var data = item.GetProperty("data");
                 deposits.Add((data.GetProperty("reference").GetString()!, data.GetProperty("amount").GetProperty("amount").GetDecimal()));
