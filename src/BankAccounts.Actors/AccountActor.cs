@@ -80,6 +80,12 @@ public sealed class AccountActor : ReceivePersistentActor
 
     private void Handle(AccountCommand command)
     {
+        if (Account.Precheck(_state, command) is { } refused)
+        {
+            AnswerWhenDurable(refused.Outcome);
+            PassivateIfNeverOpened();
+            return;
+        }
         if (Account.NeedsHistoryLookup(_state, command))
         {
             LookUpThenDecide(command);
@@ -95,8 +101,6 @@ public sealed class AccountActor : ReceivePersistentActor
     private void LookUpThenDecide(AccountCommand command)
     {
         var replyTo = Sender;
-        FindInHistoryAsync(_state.Id, command.CommandId, _state.RecentCommands.ForgottenThrough).PipeTo(
-            Self, success: remembered => new HistoryAnswered(command, remembered, replyTo), failure: e => new HistoryFailed(command, e));
         BecomeStacked(() =>
         {
             Command<HistoryAnswered>(answered =>
@@ -114,12 +118,25 @@ public sealed class AccountActor : ReceivePersistentActor
             });
             CommandAny(_ => Stash.Stash());
         });
+        // Once the writes in flight are durable, every version the window forgot is in the journal.
+        DeferAsync(command, _ => FindInHistoryAsync(_state.Id, command.CommandId, _state.RecentCommands.ForgottenThrough).PipeTo(
+            Self, success: remembered => new HistoryAnswered(command, remembered, replyTo), failure: e => new HistoryFailed(command, e)));
     }
 
     /// <summary>The indexed history first; the journal itself for the versions that one has not reached.</summary>
     private async Task<ProcessedCommand?> FindInHistoryAsync(AccountId id, CommandId commandId, long forgottenThrough)
     {
-        var answer = await _history.FindAsync(id, commandId, forgottenThrough, CancellationToken.None);
+        HistoryAnswer answer;
+        try
+        {
+            answer = await _history.FindAsync(id, commandId, forgottenThrough, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The indexed history is unavailable (its database is down): the journal alone answers.
+            _log.Warning(e, "Command history unavailable for {0}; reading the journal instead.", PersistenceId);
+            answer = new HistoryAnswer(0L, null);
+        }
         if (answer.Command is not null || answer.CheckedThrough >= forgottenThrough)
         {
             return answer.Command;

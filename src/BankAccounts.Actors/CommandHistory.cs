@@ -56,11 +56,12 @@ internal sealed class JournalCommandIndex(ActorSystem system, AccountId account)
         }
         if (throughVersion > _through)
         {
+            // Only what was read counts as indexed: versions still being written are read next time.
             await foreach (var (sequenceNr, @event) in ReadAsync(_through + 1, throughVersion))
             {
                 _versions[@event.CommandId] = sequenceNr;
+                _through = sequenceNr;
             }
-            _through = throughVersion;
         }
         var found = _versions.TryGetValue(command, out var version) ? version
             : command.ReleaseOneForm is { } legacy && _versions.TryGetValue(legacy, out var legacyVersion) ? legacyVersion

@@ -19,15 +19,7 @@ public static class Account
     /// </param>
     public static Decision Decide(AccountState state, AccountCommand command, DateTimeOffset now, ProcessedCommand? remembered = null)
     {
-        if (command.AccountId != state.Id)
-        {
-            return Reject(state, RejectionReason.InvalidCommand, $"Command for account {command.AccountId} sent to account {state.Id}.");
-        }
-        if (!IsInItsNamespace(command))
-        {
-            return Reject(state, RejectionReason.InvalidCommand, $"Command id '{command.CommandId}' cannot be used for this command.");
-        }
-        if (Authorize(state, command) is { } refused)
+        if (Precheck(state, command) is { } refused)
         {
             return refused;
         }
@@ -60,6 +52,24 @@ public static class Account
         return decision.Events.Count == 0
             ? decision
             : decision with { Events = [.. decision.Events.Select(e => e with { Metadata = metadata })] };
+    }
+
+    /// <summary>
+    /// What is refused before anything about the account's past is looked at: a command for another
+    /// account, an id outside its namespace, a caller who may not. The entity runs it before it asks
+    /// the command history, so a caller who may not act costs the account nothing.
+    /// </summary>
+    public static Decision? Precheck(AccountState state, AccountCommand command)
+    {
+        if (command.AccountId != state.Id)
+        {
+            return Reject(state, RejectionReason.InvalidCommand, $"Command for account {command.AccountId} sent to account {state.Id}.");
+        }
+        if (!IsInItsNamespace(command))
+        {
+            return Reject(state, RejectionReason.InvalidCommand, $"Command id '{command.CommandId}' cannot be used for this command.");
+        }
+        return Authorize(state, command);
     }
 
     /// <summary>
@@ -97,12 +107,14 @@ public static class Account
         {
             OpenAccount open when state.Status == AccountStatus.NotOpened =>
                 AccountAccess.CheckOpening(command.Principal, open.CustomerId, open.OverdraftLimit),
-            OpenAccount => AccountAccess.Check(command.Principal, AccountAction.Open, state.OwnerId),
+            // Opening an account that exists: only who may see it learns that it does.
+            OpenAccount => AccountAccess.Check(command.Principal, AccountAction.Read, state.OwnerId),
             DepositMoney => AccountAccess.Check(command.Principal, AccountAction.Deposit, state.OwnerId),
             WithdrawMoney => AccountAccess.Check(command.Principal, AccountAction.Withdraw, state.OwnerId),
             CloseAccount => AccountAccess.Check(command.Principal, AccountAction.Close, state.OwnerId),
             DebitForTransfer => AccountAccess.Check(command.Principal, AccountAction.TransferFrom, state.OwnerId),
-            _ => AccessVerdict.Allowed,
+            // Credit, settle, refund: steps of a transfer whose debit was authorized, acting for its requester.
+            _ => command.Principal.Role == Role.None ? AccessVerdict.Forbidden : AccessVerdict.Allowed,
         };
         return verdict switch
         {

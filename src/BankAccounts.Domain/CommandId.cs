@@ -41,7 +41,11 @@ public readonly record struct CommandId(string Value)
                 return null;
             }
             var keyStart = Value.IndexOf(':', CallerPrefix.Length);
-            return keyStart < 0 ? null : new CommandId(Value[(keyStart + 1)..]);
+            var bare = keyStart < 0 ? null : Value[(keyStart + 1)..];
+            // A key that spells out another namespace's id (another caller's, a transfer step's) is just a key.
+            return bare is null || bare.StartsWith(CallerPrefix, StringComparison.Ordinal) || bare.StartsWith(TransferStepPrefix, StringComparison.Ordinal)
+                ? null
+                : new CommandId(bare);
         }
     }
 

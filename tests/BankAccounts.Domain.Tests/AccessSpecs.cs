@@ -139,4 +139,38 @@ public sealed class AccessSpecs
         Assert.Equal(RejectionReason.Forbidden, decision.Rejection?.Reason);
         Assert.Empty(decision.Events);
     }
+
+    [Fact]
+    public void Should_let_no_teller_open_an_account_under_its_own_subject()
+    {
+        Given().When(Open() with { Principal = Teller, CustomerId = Teller.Subject }).ThenRejects(RejectionReason.Forbidden);
+    }
+
+    [Fact]
+    public void Should_tell_a_customer_opening_an_existing_account_of_someone_else_only_that_it_does_not_exist()
+    {
+        Given(Opened() with { OwnerId = "ada" }).When(Open() with { Principal = Mallory }).ThenRejects(RejectionReason.AccountNotFound);
+    }
+
+    [Theory]
+    [InlineData("system")]
+    [InlineData("system:legacy")]
+    [InlineData("system:anything")]
+    public void Should_keep_the_systems_own_subjects_out_of_tokens(string subject)
+    {
+        Assert.False(Principal.IsValidSubject(subject));
+    }
+
+    [Fact]
+    public void Should_find_the_release_one_form_of_a_key_only_for_a_plain_key()
+    {
+        var caller = new Principal("ada", Role.Customer);
+        var other = new Principal("bob", Role.Teller);
+
+        Assert.Equal(new CommandId("salary-1"), CommandId.ForCaller(caller, "salary-1").ReleaseOneForm);
+        // A key that spells out another caller's id or a transfer step's id stays the caller's own key.
+        Assert.Null(CommandId.ForCaller(caller, CommandId.ForCaller(other, "x").Value).ReleaseOneForm);
+        Assert.Null(CommandId.ForCaller(caller, SomeTransfer.StepCommandId(Transfer.SettleStep).Value).ReleaseOneForm);
+        Assert.Null(SomeTransfer.StepCommandId(Transfer.SettleStep).ReleaseOneForm);
+    }
 }

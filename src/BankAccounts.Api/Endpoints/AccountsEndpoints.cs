@@ -206,6 +206,10 @@ public static class AccountsEndpoints
         {
             account = await queries.GetAccountAsync(accountId.Value, cancellationToken);
         }
+        else if (await JournalReadRefusal(http, accountId, events, cancellationToken) is { } refused)
+        {
+            return refused; // missing, or not the caller's: nothing to wait for, and the answer comes at once either way
+        }
         else
         {
             using var slot = gate.TryEnter();
@@ -216,10 +220,6 @@ public static class AccountsEndpoints
             }
             (account, var reached) = await queries.GetAccountAtLeastAsync(
                 accountId.Value, wanted, ReadYourWritesWait, ReadYourWritesPoll, clock, cancellationToken);
-            if (Access(http, account) is { } refused)
-            {
-                return refused;
-            }
             if (!reached && (account is not null || await events.ExistsAsync(accountId, cancellationToken)))
             {
                 http.Response.Headers.RetryAfter = "1";

@@ -50,7 +50,8 @@ public static class AccountAccess
     public static AccessVerdict CheckOpening(Principal principal, string? customerId, decimal overdraftLimit) => principal.Role switch
     {
         Role.Customer => (customerId ?? principal.Subject) == principal.Subject && overdraftLimit == 0m ? AccessVerdict.Allowed : AccessVerdict.Forbidden,
-        Role.Teller => customerId is not null ? AccessVerdict.Allowed : AccessVerdict.Forbidden,
+        // Separation of duties: a teller never opens (and so never owns) an account under its own subject.
+        Role.Teller => customerId is not null && customerId != principal.Subject ? AccessVerdict.Allowed : AccessVerdict.Forbidden,
         Role.System => AccessVerdict.Allowed,
         _ => AccessVerdict.Forbidden,
     };

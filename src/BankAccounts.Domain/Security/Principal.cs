@@ -65,8 +65,10 @@ public sealed record Principal(string Subject, Role Role, string? Name = null)
         _ => throw new ArgumentOutOfRangeException(nameof(role), role, "No token carries this role."),
     };
 
+    /// <summary>A subject a token may carry: not blank, bounded, printable, and not the system's own (<c>system</c>, <c>system:…</c>).</summary>
     public static bool IsValidSubject(string? subject) =>
-        !string.IsNullOrWhiteSpace(subject) && subject.Length <= MaxSubjectLength && !subject.Any(char.IsControl);
+        !string.IsNullOrWhiteSpace(subject) && subject.Length <= MaxSubjectLength && !subject.Any(char.IsControl)
+        && subject != System.Subject && !subject.StartsWith("system:", StringComparison.Ordinal);
 
     public override string ToString() => $"{Role.ToString().ToLowerInvariant()}:{Subject}";
 }

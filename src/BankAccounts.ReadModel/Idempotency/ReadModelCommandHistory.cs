@@ -21,7 +21,7 @@ public sealed class ReadModelCommandHistory(IDbContextFactory<ReadModelDbContext
         var legacy = command.ReleaseOneForm?.Value ?? command.Value;
         var record = await db.CommandHistory.AsNoTracking()
             .Where(c => c.AccountId == account.Value && (c.CommandId == command.Value || c.CommandId == legacy))
-            .OrderByDescending(c => c.CommandId == command.Value)
+            .OrderByDescending(c => c.CommandId == command.Value).ThenByDescending(c => c.Version)
             .FirstOrDefaultAsync(cancellationToken);
         if (record is not null)
         {

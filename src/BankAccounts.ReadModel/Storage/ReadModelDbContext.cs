@@ -49,7 +49,10 @@ public sealed class ReadModelDbContext(DbContextOptions<ReadModelDbContext> opti
         modelBuilder.Entity<CommandRecord>(command =>
         {
             command.ToTable("command_history");
-            command.HasKey(c => new { c.AccountId, c.CommandId });
+            // Keyed by the event, not the id: a release-1 journal may hold one id twice (the defect this
+            // history fixes), and a key reused after the retention is a new command.
+            command.HasKey(c => new { c.AccountId, c.Version });
+            command.HasIndex(c => new { c.AccountId, c.CommandId });
             command.Property(c => c.CommandId).HasMaxLength(256);
             command.Property(c => c.Reason).HasMaxLength(64);
             command.HasIndex(c => c.OccurredAtTicks);
