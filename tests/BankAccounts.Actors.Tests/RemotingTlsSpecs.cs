@@ -118,6 +118,28 @@ public sealed class RemotingTlsSpecs : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("127.0.0.1", false, false, true)]
+    [InlineData("localhost", false, false, true)]
+    [InlineData("::1", false, false, true)]
+    [InlineData("0.0.0.0", false, false, false)]
+    [InlineData("10.1.2.3", false, false, false)]
+    [InlineData("node1", false, false, false)]
+    [InlineData("0.0.0.0", true, false, true)]
+    [InlineData("0.0.0.0", false, true, true)]
+    public void Should_refuse_plain_remoting_beyond_loopback_unless_allowed(string hostname, bool tls, bool allowPlaintext, bool accepted)
+    {
+        var options = new ClusterNodeOptions { Hostname = hostname, Tls = new RemotingTlsOptions { Enabled = tls, AllowPlaintext = allowPlaintext } };
+
+        var error = Record.Exception(() => RemotingTls.CheckExposure(options));
+
+        Assert.Equal(accepted, error is null);
+        if (!accepted)
+        {
+            Assert.Contains("AllowPlaintext", Assert.IsType<InvalidOperationException>(error).Message, StringComparison.Ordinal);
+        }
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     private static RemotingTlsOptions Options(string path, string password) => new() { Enabled = true, CertificatePath = path, CertificatePassword = password };

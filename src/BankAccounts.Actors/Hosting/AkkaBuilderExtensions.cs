@@ -91,6 +91,7 @@ public static class AkkaBuilderExtensions
     public static AkkaConfigurationBuilder WithBankAccountsCluster(this AkkaConfigurationBuilder builder, ClusterNodeOptions options)
     {
         RemotingTls.CheckSeedNodes(options);
+        RemotingTls.CheckExposure(options);
         var remote = new RemoteOptions { HostName = options.Hostname, Port = options.Port, PublicHostName = options.PublicHostname };
         if (options.Tls.Enabled)
         {

@@ -125,6 +125,22 @@ public static class RemotingTls
     }
 
     /// <summary>Seed nodes must use the scheme the node's transport speaks, else the node would wait for them forever.</summary>
+    /// <summary>
+    /// Plain remoting only on loopback (the embedded single node, local test clusters) unless explicitly
+    /// allowed: whoever reaches a plaintext remoting port can send any node any command.
+    /// </summary>
+    public static void CheckExposure(ClusterNodeOptions options)
+    {
+        var loopback = options.Hostname == "localhost"
+            || (System.Net.IPAddress.TryParse(options.Hostname, out var address) && System.Net.IPAddress.IsLoopback(address));
+        if (!options.Tls.Enabled && !options.Tls.AllowPlaintext && !loopback)
+        {
+            throw new InvalidOperationException(
+                $"{SectionName}:Enabled is false but {BankAccountsOptions.SectionName}:Cluster:Hostname '{options.Hostname}' is not a loopback address: " +
+                $"turn remoting TLS on (scripts/make-remoting-cert.sh), or set {SectionName}:AllowPlaintext=true on a network you trust.");
+        }
+    }
+
     public static void CheckSeedNodes(ClusterNodeOptions options)
     {
         var scheme = (options.Tls.Enabled ? TlsScheme : PlainScheme) + "://";

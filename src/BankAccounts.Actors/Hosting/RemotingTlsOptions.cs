@@ -18,4 +18,10 @@ public sealed class RemotingTlsOptions
 
     /// <summary>A file holding the password instead (a container secret); its first line is the password.</summary>
     public string? CertificatePasswordFile { get; set; }
+
+    /// <summary>
+    /// Lets remoting run without TLS on an address other than loopback (a private network you trust
+    /// with every account: anyone who reaches the port can speak as any node). Off: such a node refuses to start.
+    /// </summary>
+    public bool AllowPlaintext { get; set; }
 }

@@ -21,6 +21,8 @@ public static class SecurityHosting
         {
             // Claims keep their JWT names (sub, role, name) instead of becoming long WS-* URIs.
             jwt.MapInboundClaims = false;
+            jwt.TokenHandlers.Clear();
+            jwt.TokenHandlers.Add(new CachingTokenHandler(TimeProvider.System) { MapInboundClaims = false });
             jwt.TokenValidationParameters = new TokenValidationParameters
             {
                 ValidIssuer = options.Issuer,
