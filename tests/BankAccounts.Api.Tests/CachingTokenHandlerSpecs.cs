@@ -25,6 +25,22 @@ public sealed class CachingTokenHandlerSpecs
     }
 
     [Fact]
+    public async Task Should_remember_a_validation_across_copies_of_the_same_parameters_as_the_bearer_handler_makes_them()
+    {
+        var handler = new CachingTokenHandler(TimeProvider.System) { MapInboundClaims = false };
+        var token = Issuer(TimeProvider.System).Issue(new Principal("ada", Role.Customer), TimeSpan.FromHours(1));
+        var validations = 0;
+        var parameters = Parameters(Key);
+        parameters.LifetimeValidator = (notBefore, expires, _, _) => ++validations > 0 && notBefore <= DateTime.UtcNow && DateTime.UtcNow < expires;
+
+        var first = await handler.ValidateTokenAsync(token, parameters.Clone());
+        var second = await handler.ValidateTokenAsync(token, parameters.Clone());
+
+        Assert.True(first.IsValid && second.IsValid);
+        Assert.Equal(1, validations);
+    }
+
+    [Fact]
     public async Task Should_validate_again_when_the_signing_keys_change()
     {
         var handler = new CachingTokenHandler(TimeProvider.System) { MapInboundClaims = false };

@@ -23,7 +23,7 @@ internal sealed class CachingTokenHandler(TimeProvider clock) : JsonWebTokenHand
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        if (_validated.TryGetValue(token, out var known) && known.Parameters == validationParameters && now < known.NotAfter)
+        if (_validated.TryGetValue(token, out var known) && SameTrust(known.Parameters, validationParameters) && now < known.NotAfter)
         {
             return new TokenValidationResult
             {
@@ -46,6 +46,25 @@ internal sealed class CachingTokenHandler(TimeProvider clock) : JsonWebTokenHand
         }
         return result;
     }
+
+    /// <summary>
+    /// The JwtBearer handler hands every request its own copy of the parameters: they are the same
+    /// trust when they name the same issuer, audience, algorithms and the very same key objects (a
+    /// provider's key refresh brings new ones).
+    /// </summary>
+    private static bool SameTrust(TokenValidationParameters a, TokenValidationParameters b) =>
+        ReferenceEquals(a, b)
+        || (ReferenceEquals(a.IssuerSigningKey, b.IssuerSigningKey)
+            && Same(a.IssuerSigningKeys, b.IssuerSigningKeys)
+            && a.ValidIssuer == b.ValidIssuer && Same(a.ValidIssuers, b.ValidIssuers)
+            && a.ValidAudience == b.ValidAudience && Same(a.ValidAudiences, b.ValidAudiences)
+            && Same(a.ValidAlgorithms, b.ValidAlgorithms)
+            && a.ValidateIssuer == b.ValidateIssuer && a.ValidateAudience == b.ValidateAudience
+            && a.ValidateLifetime == b.ValidateLifetime && a.ValidateIssuerSigningKey == b.ValidateIssuerSigningKey
+            && ReferenceEquals(a.LifetimeValidator, b.LifetimeValidator) && ReferenceEquals(a.IssuerSigningKeyResolver, b.IssuerSigningKeyResolver));
+
+    private static bool Same<T>(IEnumerable<T>? a, IEnumerable<T>? b) where T : class =>
+        ReferenceEquals(a, b) || (a is not null && b is not null && a.SequenceEqual(b, ReferenceEqualityComparer.Instance));
 
     private sealed record Validated(TokenValidationResult Result, TokenValidationParameters Parameters, DateTime NotAfter);
 }

@@ -59,7 +59,8 @@ internal static class SecurityCosts
 
         async Task Validate()
         {
-            var result = await handler.ValidateTokenAsync(token, bearer.TokenValidationParameters);
+            // A copy per request, as the JwtBearer handler makes one.
+            var result = await handler.ValidateTokenAsync(token, bearer.TokenValidationParameters.Clone());
             if (!result.IsValid)
             {
                 throw new InvalidOperationException("The benchmark's own token did not validate.", result.Exception);
