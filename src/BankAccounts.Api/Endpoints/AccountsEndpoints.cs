@@ -212,11 +212,11 @@ public static class AccountsEndpoints
         }
         else
         {
-            using var slot = gate.TryEnter();
+            using var slot = gate.TryEnter(http.Caller().Subject);
             if (slot is null)
             {
                 http.Response.Headers.RetryAfter = "1";
-                return Problems.TooManyWaits(ReadYourWritesGate.MaxConcurrentWaits);
+                return Problems.TooManyWaits(ReadYourWritesGate.MaxConcurrentWaits, ReadYourWritesGate.MaxConcurrentWaitsPerCaller);
             }
             (account, var reached) = await queries.GetAccountAtLeastAsync(
                 accountId.Value, wanted, ReadYourWritesWait, ReadYourWritesPoll, clock, cancellationToken);

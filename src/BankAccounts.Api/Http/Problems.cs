@@ -95,9 +95,9 @@ internal static partial class Problems
     };
 
     /// <summary>Too many reads are already waiting for the read model on this node (retry shortly).</summary>
-    public static ProblemHttpResult TooManyWaits(int bound) =>
+    public static ProblemHttpResult TooManyWaits(int perNode, int perCaller) =>
         Problem(StatusCodes.Status503ServiceUnavailable, ProblemTypes.ReadModelBehind, "Too many reads are waiting for the read model.",
-            $"At most {bound} reads with minVersion wait at once on a node; retry shortly.");
+            $"At most {perNode} reads with minVersion wait at once on a node, {perCaller} per caller; retry shortly.");
 
     /// <summary>The caller's role may never do this (403); ownership is answered as 404 instead.</summary>
     public static ProblemHttpResult Forbidden(string detail) =>
