@@ -11,6 +11,7 @@
 #   scripts/cluster.sh kill N           SIGKILL node N (a crash: the others down it and take over)
 #   scripts/cluster.sh start N          start node N again (it rejoins)
 #   scripts/cluster.sh token ARGS...    print a token the nodes accept (ARGS: --subject ID --role ROLE ...)
+#   scripts/cluster.sh help             this text
 #
 # Node N (1-based) serves HTTP on 127.0.0.1:$((5080+N)) and Akka remoting on 127.0.0.1:$((4050+N)).
 # Environment (optional): BANK_NODES (3), BANK_HTTP_BASE_PORT (5080), BANK_AKKA_BASE_PORT (4050),
@@ -35,6 +36,8 @@ postgres="$repo/scripts/postgres.sh"
 
 log() { echo "cluster.sh: $*" >&2; }
 die() { log "$*"; exit 1; }
+# The comment block at the top of this file, without its '#': the usage.
+usage() { awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; }
 
 http_port() { echo $((http_base + $1)); }
 akka_port() { echo $((akka_base + $1)); }
@@ -186,5 +189,6 @@ case "${1:-}" in
   kill) node_arg "${2:-}"; stop_node "$2" KILL ;;
   start) node_arg "${2:-}"; mkdir -p "$state"; start_node "$2"; wait_ready_one "$2" ;;
   token) shift; mkdir -p "$state"; BankAccounts__Security__SigningKeyFile="$signing_key" dotnet "$dll" token "$@" ;;
-  *) sed -n '2,18p' "$0" >&2; exit 2 ;;
+  help | -h | --help) usage ;;
+  *) usage >&2; exit 2 ;;
 esac

@@ -8,6 +8,7 @@
 #   scripts/postgres.sh purge            stop it and delete its data folder
 #   scripts/postgres.sh status           running or not (exit code 0 when running)
 #   scripts/postgres.sh url [database]   print an Npgsql connection string
+#   scripts/postgres.sh help             this text
 #
 # Environment (all optional):
 #   BANK_PG_PORT      loopback port                    default 55432
@@ -25,6 +26,8 @@ databases="${BANK_PG_DATABASES:-bank_journal bank_readmodel}"
 
 log() { echo "postgres.sh: $*" >&2; }
 die() { log "$*"; exit 1; }
+# The comment block at the top of this file, without its '#': the usage.
+usage() { awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; }
 
 # Where the server binaries (initdb, pg_ctl, psql) live; Debian keeps them off PATH.
 find_bin_dir() {
@@ -73,8 +76,10 @@ resolve_data_dir() {
   if [[ -n "${BANK_PG_DIR:-}" ]]; then data_dir="$BANK_PG_DIR"; return; fi
   data_dir="$repo/.local/postgres-$port"
   if [[ $EUID -eq 0 ]] && id postgres >/dev/null 2>&1; then
-    mkdir -p "$repo/.local"
-    if ! runuser -u postgres -- test -x "$repo/.local"; then
+    # Probe without creating .local (status must leave no trace); a new .local is as reachable as its parent.
+    local probe="$repo/.local"
+    [[ -d "$probe" ]] || probe="$repo"
+    if ! runuser -u postgres -- test -x "$probe"; then
       data_dir="${TMPDIR:-/tmp}/bankaccounts-postgres-$port"
     fi
   fi
@@ -165,5 +170,6 @@ case "${1:-}" in
   purge) purge ;;
   status) status ;;
   url) url "${2:-}" ;;
-  *) sed -n '2,18p' "$0" >&2; exit 2 ;;
+  help | -h | --help) usage ;;
+  *) usage >&2; exit 2 ;;
 esac

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Akka.Hosting;
 using BankAccounts.Actors.Hosting;
+using BankAccounts.Api.Configuration;
 using BankAccounts.Api.Endpoints;
 using BankAccounts.Api.Health;
 using BankAccounts.Api.Http;
@@ -24,6 +25,8 @@ public static class BankAccountsApp
     public static WebApplication Build(string[] args)
     {
         var builder = CreateBuilder(args);
+        // A misspelled key would otherwise be ignored and its default used without a word.
+        SettingsCheck.ThrowIfInvalid(builder.Configuration);
 
         var options = builder.Configuration.GetSection(BankAccountsOptions.SectionName).Get<BankAccountsOptions>() ?? new BankAccountsOptions();
         var readModelOptions = builder.Configuration.GetSection(ReadModelSectionName).Get<ReadModelOptions>() ?? new ReadModelOptions();

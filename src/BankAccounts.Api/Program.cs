@@ -1,5 +1,6 @@
 using BankAccounts.Api;
 using BankAccounts.Api.Cli;
+using BankAccounts.Api.Configuration;
 
 if (HealthProbe.IsRequested(args))
 {
@@ -10,5 +11,16 @@ if (TokenCommand.IsRequested(args))
     return TokenCommand.Run(args, Console.Out, Console.Error);
 }
 
-await BankAccountsApp.Build(args).RunAsync();
+WebApplication app;
+try
+{
+    app = BankAccountsApp.Build(args);
+}
+catch (InvalidSettingsException e)
+{
+    // The list of bad settings is the whole story; a stack trace would only bury it.
+    Console.Error.WriteLine(e.Message);
+    return 1;
+}
+await app.RunAsync();
 return 0;

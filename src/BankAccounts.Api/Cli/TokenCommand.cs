@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using BankAccounts.Api.Configuration;
 using BankAccounts.Api.Security;
 using BankAccounts.Domain.Security;
 
@@ -43,7 +44,16 @@ public static class TokenCommand
             return Fail(errors, $"--lifetime must be a positive time span of at most {TokenIssuer.MaxLifetime.TotalDays:0} days, e.g. 08:00:00 or 7.00:00:00.", 2);
         }
 
-        var options = BankAccountsApp.SecurityOptionsFrom(BankAccountsApp.CreateBuilder(configurationArgs).Configuration);
+        var configuration = BankAccountsApp.CreateBuilder(configurationArgs).Configuration;
+        try
+        {
+            SettingsCheck.ThrowIfInvalid(configuration);
+        }
+        catch (InvalidSettingsException e)
+        {
+            return Fail(errors, e.Message, 1);
+        }
+        var options = BankAccountsApp.SecurityOptionsFrom(configuration);
         if (options.UsesProvider)
         {
             return Fail(errors, $"This node trusts tokens from {options.Authority ?? options.MetadataAddress}; ask that provider for one.", 1);
