@@ -325,21 +325,18 @@ public static class AccountsEndpoints
     internal static async Task<ProblemHttpResult?> JournalReadRefusal(HttpContext http, AccountId id, AccountEventStream events, CancellationToken cancellationToken)
     {
         var (exists, ownerId) = await events.OwnerAsync(id, cancellationToken);
-        return !exists ? Problems.AccountNotFound(id)
-            : AccountAccess.Check(http.Caller(), AccountAction.Read, ownerId) switch
-            {
-                AccessVerdict.Allowed => null,
-                AccessVerdict.NotFound => Problems.AccountNotFound(id),
-                _ => Problems.Forbidden("Your role may not read accounts."),
-            };
+        return exists ? ReadAccess(http, id, ownerId) : Problems.AccountNotFound(id);
     }
 
     private static ProblemHttpResult? Access(HttpContext http, AccountSummary? account) =>
-        account is null ? null
-        : AccountAccess.Check(http.Caller(), AccountAction.Read, account.OwnerId) switch
+        account is null ? null : ReadAccess(http, new AccountId(account.AccountId), account.OwnerId);
+
+    /// <summary>The answer to a caller who may not read an existing account; null when it may.</summary>
+    private static ProblemHttpResult? ReadAccess(HttpContext http, AccountId id, string? ownerId) =>
+        AccountAccess.Check(http.Caller(), AccountAction.Read, ownerId) switch
         {
             AccessVerdict.Allowed => null,
-            AccessVerdict.NotFound => Problems.AccountNotFound(new AccountId(account.AccountId)),
+            AccessVerdict.NotFound => Problems.AccountNotFound(id),
             _ => Problems.Forbidden("Your role may not read accounts."),
         };
 
