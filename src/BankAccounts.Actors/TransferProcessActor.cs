@@ -48,7 +48,14 @@ public sealed class TransferProcessActor : ReceivePersistentActor, IWithTimers
                 Context.Parent.Tell(new Akka.Cluster.Sharding.Passivate(TransferMessages.StopTransfer.Instance));
             }
         });
-        Command<TransferMessages.ResumeTransfer>(_ => TakeNextStep());
+        // A wake-up (the stalled-transfer sweep) never cuts a back-off short: the retry timer decides when.
+        Command<TransferMessages.ResumeTransfer>(_ =>
+        {
+            if (!Timers.IsTimerActive(RetryTimer))
+            {
+                TakeNextStep();
+            }
+        });
         Command<TransferMessages.StopTransfer>(_ => Context.Stop(Self));
         Command<SourceLookedUp>(OnSourceLookedUp);
         Command<StepAnswered>(OnStepAnswered);

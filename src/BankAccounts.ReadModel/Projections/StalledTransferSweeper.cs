@@ -10,25 +10,31 @@ namespace BankAccounts.ReadModel.Projections;
 /// <summary>
 /// Guarantees no transfer stays pending forever: transfers the read model shows as pending and
 /// untouched for a while are woken up (after a restart nothing else would start their process
-/// manager). Waking a live process manager is harmless.
+/// manager). Waking a live process manager is harmless: one waiting out its own back-off ignores it.
 /// </summary>
 internal sealed class StalledTransferSweeper : ReceiveActor, IWithTimers
 {
+    /// <summary>Transfers woken per pass at most; the next pass takes the rest.</summary>
+    public const int MaxPerSweep = 1000;
+
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     public StalledTransferSweeper(IDbContextFactory<ReadModelDbContext> dbFactory, IActorRef transfers, TimeSpan interval)
     {
         ReceiveAsync<Sweep>(async _ =>
         {
+            // Only what is due, oldest first, through the (status, updated) index, at most a bounded number per pass.
+            var stalledBefore = (DateTimeOffset.UtcNow - interval).UtcTicks;
             await using var db = await dbFactory.CreateDbContextAsync();
-            var pending = await db.Transfers.AsNoTracking()
-                .Where(t => t.Status == "pending")
-                .Select(t => new { t.TransferId, t.UpdatedAt })
+            var due = await db.Transfers.AsNoTracking()
+                .Where(t => t.Status == "pending" && t.UpdatedAtTicks < stalledBefore)
+                .OrderBy(t => t.UpdatedAtTicks)
+                .Select(t => t.TransferId)
+                .Take(MaxPerSweep)
                 .ToListAsync();
-            var stalledBefore = DateTimeOffset.UtcNow - interval;
-            foreach (var transfer in pending.Where(t => t.UpdatedAt < stalledBefore))
+            foreach (var transfer in due)
             {
-                transfers.Tell(new TransferMessages.ResumeTransfer(new TransferId(transfer.TransferId)));
+                transfers.Tell(new TransferMessages.ResumeTransfer(new TransferId(transfer)));
             }
         });
         Timers.StartPeriodicTimer("sweep", Sweep.Instance, interval);

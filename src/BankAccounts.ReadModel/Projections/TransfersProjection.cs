@@ -70,6 +70,7 @@ public sealed class TransfersProjection : IProjection
             }
             transfer.Version = projected.Version;
             transfer.UpdatedAt = @event.OccurredAt;
+            transfer.UpdatedAtTicks = @event.OccurredAt.UtcTicks;
         }
     }
 

@@ -76,7 +76,7 @@ public sealed class ReadModelDbContext(DbContextOptions<ReadModelDbContext> opti
             transfer.Property(t => t.FailureReason).HasMaxLength(64);
             transfer.HasIndex(t => new { t.FromAccountId, t.RequestedAtTicks });
             transfer.HasIndex(t => new { t.ToAccountId, t.RequestedAtTicks });
-            transfer.HasIndex(t => new { t.Status, t.UpdatedAt });
+            transfer.HasIndex(t => new { t.Status, t.UpdatedAtTicks });
         });
         modelBuilder.Entity<SchemaInfo>(info =>
         {

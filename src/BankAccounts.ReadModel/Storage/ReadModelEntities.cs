@@ -76,6 +76,8 @@ public sealed class TransferSummary
     /// <summary>UTC ticks of <see cref="RequestedAt"/>: lists sort on it in the database.</summary>
     public long RequestedAtTicks { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>UTC ticks of <see cref="UpdatedAt"/>: the stalled-transfer sweep finds what is due through an index on it.</summary>
+    public long UpdatedAtTicks { get; set; }
 }
 
 /// <summary>A reaction to a refused operation (seed 001: a declined closure alerts support).</summary>
