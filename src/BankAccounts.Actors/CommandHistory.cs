@@ -43,9 +43,6 @@ internal sealed class JournalCommandIndex(ActorSystem system, AccountId account)
     private long _from = long.MaxValue;
     private long _through;
 
-    /// <summary>Indexed command ids (for tests and the benchmark's memory figures).</summary>
-    public int Count => _versions.Count;
-
     public async Task<ProcessedCommand?> FindAsync(CommandId command, long fromVersion, long throughVersion)
     {
         if (fromVersion < _from)

@@ -120,7 +120,7 @@ public static class Account
         {
             AccessVerdict.Allowed => null,
             AccessVerdict.NotFound => Reject(state, RejectionReason.AccountNotFound, $"Account {state.Id} does not exist."),
-            _ => Reject(state, RejectionReason.Forbidden, $"A {command.Principal.Role.ToString().ToLowerInvariant()} may not {VerbOf(command)}."),
+            _ => Reject(state, RejectionReason.Forbidden, $"A {command.Principal.RoleName()} may not {VerbOf(command)}."),
         };
     }
 

@@ -42,7 +42,7 @@ public static class Transfer
         }
         if (Security.AccountAccess.CheckTransferRequest(request.Principal) != Security.AccessVerdict.Allowed)
         {
-            return Reject(state, RejectionReason.Forbidden, $"A {request.Principal.Role.ToString().ToLowerInvariant()} may not send transfers.");
+            return Reject(state, RejectionReason.Forbidden, $"A {request.Principal.RoleName()} may not send transfers.");
         }
         if (state.Status != TransferStatus.NotRequested)
         {

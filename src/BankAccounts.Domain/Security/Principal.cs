@@ -70,5 +70,8 @@ public sealed record Principal(string Subject, Role Role, string? Name = null)
         !string.IsNullOrWhiteSpace(subject) && subject.Length <= MaxSubjectLength && !subject.Any(char.IsControl)
         && subject != System.Subject && !subject.StartsWith("system:", StringComparison.Ordinal);
 
-    public override string ToString() => $"{Role.ToString().ToLowerInvariant()}:{Subject}";
+    /// <summary>The role as messages name it (a method: it is not part of the stored principal): <c>customer</c>, <c>teller</c>…</summary>
+    public string RoleName() => Role.ToString().ToLowerInvariant();
+
+    public override string ToString() => $"{RoleName()}:{Subject}";
 }
