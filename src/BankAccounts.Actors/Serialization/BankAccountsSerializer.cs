@@ -44,6 +44,16 @@ public sealed class BankAccountsSerializer : SerializerWithStringManifest
 
     public override object FromBinary(byte[] bytes, string manifest)
     {
+        var read = Deserialize(bytes, manifest);
+        if (read is AccountEvent or TransferEvent)
+        {
+            StoredEventHashes.RememberRead(read, bytes);
+        }
+        return read;
+    }
+
+    private object Deserialize(byte[] bytes, string manifest)
+    {
         if (_upcasters.ContainsKey(manifest))
         {
             return FromUpcast(bytes, manifest);
