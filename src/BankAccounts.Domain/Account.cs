@@ -189,33 +189,18 @@ public static class Account
         {
             return Reject(state, RejectionReason.AccountAlreadyExists, $"Account {state.Id} already exists.");
         }
-        var errors = new List<string>();
         var owner = command.Owner?.Trim() ?? string.Empty;
-        if (owner.Length == 0)
-        {
-            errors.Add("'owner' must not be empty.");
-        }
-        else if (owner.Length > MaxOwnerLength)
-        {
-            errors.Add($"'owner' must be at most {MaxOwnerLength} characters.");
-        }
-        else if (owner.Any(char.IsControl))
-        {
-            errors.Add("'owner' must not contain control characters.");
-        }
+        var errors = new List<FieldError>(FieldRules.Owner(owner));
         if (!Currency.TryFind(command.Currency, out var currency))
         {
-            errors.Add($"'currency' must be one of {string.Join(", ", Currency.SupportedCodes.Order())}.");
+            errors.Add(FieldRules.UnsupportedCurrency());
         }
         else
         {
-            errors.AddRange(Money.ValidateNonNegative(command.OverdraftLimit, currency, "overdraftLimit"));
+            errors.AddRange(FieldRules.NonNegativeAmount(command.OverdraftLimit, currency, "overdraftLimit"));
         }
         var ownerId = command.CustomerId ?? (command.Principal.Role == Role.Customer ? command.Principal.Subject : null);
-        if (ownerId is not null && !Principal.IsValidSubject(ownerId))
-        {
-            errors.Add($"'customerId' must be 1 to {Principal.MaxSubjectLength} characters without control characters.");
-        }
+        errors.AddRange(FieldRules.CustomerId(ownerId));
         if (errors.Count > 0)
         {
             return Reject(state, RejectionReason.InvalidCommand, [.. errors]);
@@ -335,12 +320,9 @@ public static class Account
     /// </summary>
     private static Decision? ValidateMovement(AccountState state, decimal amount, string? currency, string? reference)
     {
-        var errors = new List<string>(Money.ValidatePositiveShape(amount));
-        errors.AddRange(ValidateReference(reference));
-        if (currency is not null && !Currency.TryFind(currency, out _))
-        {
-            errors.Add($"'currency' must be one of {string.Join(", ", Currency.SupportedCodes.Order())}.");
-        }
+        var errors = new List<FieldError>(FieldRules.PositiveAmountShape(amount));
+        errors.AddRange(FieldRules.Reference(reference));
+        errors.AddRange(FieldRules.OptionalCurrency(currency));
         if (errors.Count > 0)
         {
             return Reject(state, RejectionReason.InvalidCommand, [.. errors]);
@@ -351,9 +333,9 @@ public static class Account
         }
         if (currency is not null && currency != state.Currency.Code)
         {
-            errors.Add($"'currency' {currency} does not match the account currency {state.Currency.Code}.");
+            errors.Add(new("currency", FieldErrorCodes.CurrencyMismatch, $"'currency' {currency} does not match the account currency {state.Currency.Code}."));
         }
-        errors.AddRange(Money.ValidatePositive(amount, state.Currency));
+        errors.AddRange(FieldRules.PositiveAmount(amount, state.Currency));
         return errors.Count > 0 ? Reject(state, RejectionReason.InvalidCommand, [.. errors]) : null;
     }
 
@@ -364,22 +346,6 @@ public static class Account
         _ => null,
     };
 
-    private static IEnumerable<string> ValidateReference(string? reference)
-    {
-        if (reference is null)
-        {
-            yield break;
-        }
-        if (reference.Length > MaxReferenceLength)
-        {
-            yield return $"'reference' must be at most {MaxReferenceLength} characters.";
-        }
-        if (reference.Any(char.IsControl))
-        {
-            yield return "'reference' must not contain control characters.";
-        }
-    }
-
     private static string? NormalizeReference(string? reference) =>
         string.IsNullOrWhiteSpace(reference) ? null : reference.Trim();
 
@@ -389,21 +355,37 @@ public static class Account
         return new Decision(OutcomeOf(newState, @event), [@event], newState);
     }
 
-    private static Decision Reject(AccountState state, RejectionReason reason, params string[] errors) =>
+    private static Decision Reject(AccountState state, RejectionReason reason, params FieldError[] errors) =>
         new(new CommandRejected(reason, errors, state.Version), [], state);
+
+    private static Decision Reject(AccountState state, RejectionReason reason, string message) =>
+        Reject(state, reason, FieldError.General(CodeOf(reason), message));
+
+    /// <summary>The error code of a refusal that concerns no single field.</summary>
+    internal static string CodeOf(RejectionReason reason) => reason switch
+    {
+        RejectionReason.InvalidCommand => FieldErrorCodes.Invalid,
+        RejectionReason.AccountNotFound => "account_not_found",
+        RejectionReason.AccountAlreadyExists => "account_exists",
+        RejectionReason.AccountClosed => "account_closed",
+        RejectionReason.VersionMismatch => "version_mismatch",
+        RejectionReason.CommandIdReused => "command_id_reused",
+        RejectionReason.Forbidden => "forbidden",
+        _ => FieldErrorCodes.Invalid,
+    };
 
     /// <summary>The answer the command that caused <paramref name="event"/> got, given the state right after it.</summary>
     private static CommandOutcome OutcomeOf(AccountState after, AccountEvent @event) => OutcomeOf(after.Version, after.Balance, after.Currency, @event);
 
     private static CommandOutcome OutcomeOf(long version, decimal balance, Currency currency, AccountEvent @event) => @event switch
     {
-        WithdrawalDeclined declined => new CommandDeclined(version, balance, nameof(WithdrawalDeclineReason.InsufficientFunds),
+        WithdrawalDeclined declined => new CommandDeclined(version, balance, DeclineReason.InsufficientFunds,
             $"Withdrawal of {declined.Requested} declined: only {declined.Available} {declined.Requested.Currency.Code} available including the overdraft."),
-        TransferDebitDeclined declined => new CommandDeclined(version, balance, nameof(WithdrawalDeclineReason.InsufficientFunds),
+        TransferDebitDeclined declined => new CommandDeclined(version, balance, DeclineReason.InsufficientFunds,
             $"Transfer of {declined.Requested} declined: only {declined.Available} {declined.Requested.Currency.Code} available including the overdraft."),
         AccountClosureDeclined { Reason: ClosureDeclineReason.TransfersPending } => new CommandDeclined(version, balance,
-            nameof(ClosureDeclineReason.TransfersPending), "The account cannot be closed while a transfer it sent or received is still being settled."),
-        AccountClosureDeclined declined => new CommandDeclined(version, balance, nameof(ClosureDeclineReason.NonZeroBalance),
+            DeclineReason.TransfersPending, "The account cannot be closed while a transfer it sent or received is still being settled."),
+        AccountClosureDeclined declined => new CommandDeclined(version, balance, DeclineReason.NonZeroBalance,
             $"The account cannot be closed while its balance is {declined.Balance} {currency.Code}; it must be zero."),
         _ => new CommandAccepted(version, balance),
     };

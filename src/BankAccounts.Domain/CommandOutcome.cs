@@ -10,10 +10,27 @@ public sealed record CommandAccepted(long Version, decimal Balance) : CommandOut
 /// The command was refused by a business rule and the refusal was recorded as an event
 /// (so <paramref name="Version"/> rose too).
 /// </summary>
-public sealed record CommandDeclined(long Version, decimal Balance, string Reason, string Detail) : CommandOutcome;
+public sealed record CommandDeclined(long Version, decimal Balance, DeclineReason Reason, string Detail) : CommandOutcome;
+
+/// <summary>Why a command was declined (the refusal is recorded as an event).</summary>
+public enum DeclineReason
+{
+    /// <summary>The withdrawal or transfer would take the balance below minus the overdraft limit.</summary>
+    InsufficientFunds = 1,
+
+    /// <summary>Only an account with a balance of exactly zero can be closed.</summary>
+    NonZeroBalance = 2,
+
+    /// <summary>Money sent or received by a transfer is still being settled.</summary>
+    TransfersPending = 3,
+}
 
 /// <summary>The command was not acceptable at all; nothing was persisted.</summary>
-public sealed record CommandRejected(RejectionReason Reason, IReadOnlyList<string> Errors, long CurrentVersion) : CommandOutcome;
+public sealed record CommandRejected(RejectionReason Reason, IReadOnlyList<FieldError> Errors, long CurrentVersion) : CommandOutcome
+{
+    /// <summary>The errors' messages as one sentence, for logs and recorded failure details.</summary>
+    public string Describe() => string.Join(" ", Errors.Select(e => e.Message));
+}
 
 public enum RejectionReason
 {

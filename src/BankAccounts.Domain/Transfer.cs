@@ -52,19 +52,9 @@ public static class Transfer
                 ? new TransferDecision(null, [], state)
                 : Reject(state, RejectionReason.CommandIdReused, $"Transfer {state.Id} was already requested with different details.");
         }
-        var errors = new List<string>(Money.ValidatePositiveShape(request.Amount));
-        if (request.From == request.To)
-        {
-            errors.Add("'fromAccountId' and 'toAccountId' must differ.");
-        }
-        if (reference is { Length: > Account.MaxReferenceLength })
-        {
-            errors.Add($"'reference' must be at most {Account.MaxReferenceLength} characters.");
-        }
-        if (reference is not null && reference.Any(char.IsControl))
-        {
-            errors.Add("'reference' must not contain control characters.");
-        }
+        var errors = new List<FieldError>(FieldRules.PositiveAmountShape(request.Amount));
+        errors.AddRange(FieldRules.DistinctAccounts(request.From.Value, request.To.Value));
+        errors.AddRange(FieldRules.Reference(reference));
         if (errors.Count > 0)
         {
             return Reject(state, RejectionReason.InvalidCommand, [.. errors]);
@@ -107,11 +97,11 @@ public static class Transfer
         {
             (TransferStep.Debit, CommandAccepted accepted) =>
                 new SourceDebited(new Money(Money.Normalize(state.Amount, sourceCurrency), sourceCurrency), accepted.Version, now),
-            (TransferStep.Debit, CommandDeclined declined) => new SourceDebitFailed(declined.Reason, declined.Detail, now),
-            (TransferStep.Debit, CommandRejected rejected) => new SourceDebitFailed(rejected.Reason.ToString(), string.Join(" ", rejected.Errors), now),
+            (TransferStep.Debit, CommandDeclined declined) => new SourceDebitFailed(declined.Reason.ToString(), declined.Detail, now),
+            (TransferStep.Debit, CommandRejected rejected) => new SourceDebitFailed(rejected.Reason.ToString(), rejected.Describe(), now),
             (TransferStep.Credit, CommandAccepted accepted) => new DestinationCredited(accepted.Version, now),
-            (TransferStep.Credit, CommandRejected rejected) => new DestinationCreditFailed(rejected.Reason.ToString(), string.Join(" ", rejected.Errors), now),
-            (TransferStep.Credit, CommandDeclined declined) => new DestinationCreditFailed(declined.Reason, declined.Detail, now),
+            (TransferStep.Credit, CommandRejected rejected) => new DestinationCreditFailed(rejected.Reason.ToString(), rejected.Describe(), now),
+            (TransferStep.Credit, CommandDeclined declined) => new DestinationCreditFailed(declined.Reason.ToString(), declined.Detail, now),
             // An earlier attempt that already took effect is answered with its original outcome (the
             // account remembers the step's id), so only an acceptance counts as done.
             (TransferStep.Settle, CommandAccepted accepted) => new SourceSettled(accepted.Version, now),
@@ -132,8 +122,8 @@ public static class Transfer
         }
         var (reason, detail) = refusal switch
         {
-            CommandRejected rejected => (rejected.Reason.ToString(), string.Join(" ", rejected.Errors)),
-            CommandDeclined declined => (declined.Reason, declined.Detail),
+            CommandRejected rejected => (rejected.Reason.ToString(), rejected.Describe()),
+            CommandDeclined declined => (declined.Reason.ToString(), declined.Detail),
             _ => ("Unknown", refusal.ToString()),
         };
         return Accept(state, new TransferStuck(step, reason, $"The {StepName(step)} step was refused: {detail}", now));
@@ -202,6 +192,9 @@ public static class Transfer
         return new(null, [attributed], Evolve(state, attributed));
     }
 
-    private static TransferDecision Reject(TransferState state, RejectionReason reason, params string[] errors) =>
+    private static TransferDecision Reject(TransferState state, RejectionReason reason, params FieldError[] errors) =>
         new(new CommandRejected(reason, errors, state.Version), [], state);
+
+    private static TransferDecision Reject(TransferState state, RejectionReason reason, string message) =>
+        Reject(state, reason, FieldError.General(Account.CodeOf(reason), message));
 }

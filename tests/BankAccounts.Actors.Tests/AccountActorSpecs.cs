@@ -63,7 +63,7 @@ public sealed class AccountActorSpecs : Akka.TestKit.Xunit2.TestKit, IAsyncLifet
         var outcome = await _host.Send(new WithdrawMoney(id, CommandId.New(), 15.01m));
 
         var declined = Assert.IsType<CommandDeclined>(outcome);
-        Assert.Equal((3L, 5m, "InsufficientFunds"), (declined.Version, declined.Balance, declined.Reason));
+        Assert.Equal((3L, 5m, DeclineReason.InsufficientFunds), (declined.Version, declined.Balance, declined.Reason));
         var stored = await _host.StoredEvents(id);
         var @event = Assert.IsType<WithdrawalDeclined>(stored[^1].Event);
         Assert.Equal((15.01m, 15m, WithdrawalDeclineReason.InsufficientFunds), (@event.Requested.Amount, @event.Available, @event.Reason));
@@ -77,7 +77,7 @@ public sealed class AccountActorSpecs : Akka.TestKit.Xunit2.TestKit, IAsyncLifet
 
         var outcome = await _host.Send(new CloseAccount(id, CommandId.New()));
 
-        Assert.Equal("NonZeroBalance", Assert.IsType<CommandDeclined>(outcome).Reason);
+        Assert.Equal(DeclineReason.NonZeroBalance, Assert.IsType<CommandDeclined>(outcome).Reason);
         Assert.IsType<AccountClosureDeclined>((await _host.StoredEvents(id))[^1].Event);
         await _host.Send(new WithdrawMoney(id, CommandId.New(), 1m));
         Assert.Equal(new CommandAccepted(5, 0m), await _host.Send(new CloseAccount(id, CommandId.New())));

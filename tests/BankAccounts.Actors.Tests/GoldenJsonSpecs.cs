@@ -73,8 +73,8 @@ public sealed class GoldenJsonSpecs : Akka.TestKit.Xunit2.TestKit
         new TransferMessages.ResumeTransfer(Transfer1),
         TransferMessages.StopTransfer.Instance,
         new CommandAccepted(3, 10.5m),
-        new CommandDeclined(4, 10.5m, "InsufficientFunds", "only 10.50 available"),
-        new CommandRejected(RejectionReason.VersionMismatch, ["expected 2", "was 3"], 3),
+        new CommandDeclined(4, 10.5m, DeclineReason.InsufficientFunds, "only 10.50 available"),
+        new CommandRejected(RejectionReason.VersionMismatch, [FieldError.General("version_mismatch", "expected 2"), new FieldError("amount", FieldErrorCodes.NotPositive, "was 3")], 3),
         new AccountMessages.GetAccountState(Id),
         AccountMessages.StopAccount.Instance,
     ];
@@ -145,6 +145,7 @@ public sealed class GoldenJsonSpecs : Akka.TestKit.Xunit2.TestKit
         AccountEvent @event => @event with { Metadata = EventMetadata.Legacy },
         TransferEvent @event => @event with { Metadata = EventMetadata.Legacy },
         AccountState => State(ownerId: null, forgottenThrough: 0),
+        CommandRejected rejected => rejected with { Errors = [.. rejected.Errors.Select(e => FieldError.General(FieldErrorCodes.Invalid, e.Message))] },
         _ => throw new ArgumentException($"Release 1 stored no {sample.GetType().Name}.", nameof(sample)),
     };
 
@@ -154,7 +155,7 @@ public sealed class GoldenJsonSpecs : Akka.TestKit.Xunit2.TestKit
             RecentCommands.From(
                 [
                     new ProcessedCommand(new CommandId("cmd-41"), CommandKind.DepositMoney, 100.25m, "salary", new CommandAccepted(41, 160.25m)),
-                    new ProcessedCommand(new CommandId("cmd-42"), CommandKind.WithdrawMoney, 500m, "rent", new CommandDeclined(42, 160.25m, "InsufficientFunds", "only 260.25 available")),
+                    new ProcessedCommand(new CommandId("cmd-42"), CommandKind.WithdrawMoney, 500m, "rent", new CommandDeclined(42, 160.25m, DeclineReason.InsufficientFunds, "only 260.25 available")),
                 ],
                 forgottenThrough),
             PendingTransfers.From([KeyValuePair.Create(Transfer1, TwentyFive)]),

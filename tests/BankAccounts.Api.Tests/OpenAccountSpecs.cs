@@ -137,4 +137,16 @@ public sealed class OpenAccountSpecs(ApiTestHost host) : IClassFixture<ApiTestHo
         var problem = await ExpectProblem(response, HttpStatusCode.BadRequest, "invalid-request");
         Assert.True(problem.GetProperty("errors").TryGetProperty("owner", out _));
     }
+
+    [Fact]
+    public async Task Should_give_each_field_error_its_stable_code_beside_the_message()
+    {
+        using var response = await _api.Post("/accounts", """{ "owner": " ", "currency": "XYZ" }""");
+
+        var problem = await ExpectProblem(response, HttpStatusCode.BadRequest, "invalid-request");
+        var codes = problem.GetProperty("codes");
+        Assert.Equal("required", codes.GetProperty("owner")[0].GetString());
+        Assert.Equal("unsupported_currency", codes.GetProperty("currency")[0].GetString());
+        Assert.Equal("'owner' must not be empty.", problem.GetProperty("errors").GetProperty("owner")[0].GetString());
+    }
 }

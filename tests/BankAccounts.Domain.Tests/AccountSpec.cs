@@ -139,7 +139,7 @@ public sealed class ThenDecision(IReadOnlyList<AccountEvent> history, AccountSta
         return accepted;
     }
 
-    public CommandDeclined ThenDeclined(string reason)
+    public CommandDeclined ThenDeclined(DeclineReason reason)
     {
         var declined = Assert.IsType<CommandDeclined>(decision.Outcome);
         Assert.Equal(reason, declined.Reason);
@@ -153,7 +153,7 @@ public sealed class ThenDecision(IReadOnlyList<AccountEvent> history, AccountSta
     {
         var rejected = Assert.IsType<CommandRejected>(decision.Outcome);
         Assert.Equal(reason, rejected.Reason);
-        Assert.NotEmpty(rejected.Errors);
+        Assert.NotEmpty(rejected.Messages());
         Assert.Equal(before.Version, rejected.CurrentVersion);
         Assert.Empty(decision.Events);
         AccountSpec.AssertSameState(before, decision.NewState);

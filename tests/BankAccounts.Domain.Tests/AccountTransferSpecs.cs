@@ -88,7 +88,7 @@ public sealed class AccountTransferSpecs
         Assert.Equal("rent", declined.Reference);
         Assert.Equal(command.CommandId, declined.CommandId);
 
-        var outcome = then.ThenDeclined("InsufficientFunds");
+        var outcome = then.ThenDeclined(DeclineReason.InsufficientFunds);
         Assert.Equal(3L, outcome.Version);
         Assert.Equal(50m, outcome.Balance);
         Assert.Contains("150.01", outcome.Detail, StringComparison.Ordinal);
@@ -103,7 +103,7 @@ public sealed class AccountTransferSpecs
     {
         var rejected = Given(Opened(), Deposited(100m)).When(Debit(10m, to: Id)).ThenRejects(RejectionReason.InvalidCommand);
 
-        Assert.Contains("A transfer needs two different accounts.", rejected.Errors);
+        Assert.Contains("A transfer needs two different accounts.", rejected.Messages());
     }
 
     /// <summary>A transfer debit takes money out like a withdrawal, so it must refuse exactly the same input.</summary>
@@ -134,7 +134,7 @@ public sealed class AccountTransferSpecs
     {
         var rejected = Given(Opened(), Deposited(100m)).When(Debit(D(amount))).ThenRejects(RejectionReason.InvalidCommand);
 
-        Assert.Contains("'amount' must be greater than zero.", rejected.Errors);
+        Assert.Contains("'amount' must be greater than zero.", rejected.Messages());
     }
 
     [Fact]
@@ -144,7 +144,7 @@ public sealed class AccountTransferSpecs
             .When(Debit(10m, reference: new string('r', Account.MaxReferenceLength + 1)))
             .ThenRejects(RejectionReason.InvalidCommand);
 
-        Assert.Contains("'reference' must be at most 140 characters.", rejected.Errors);
+        Assert.Contains("'reference' must be at most 140 characters.", rejected.Messages());
     }
 
     [Fact]
@@ -188,7 +188,7 @@ public sealed class AccountTransferSpecs
     {
         var rejected = Given(Opened("EUR")).When(Credit(10m, "USD")).ThenRejects(RejectionReason.InvalidCommand);
 
-        Assert.Contains("'currency' USD does not match the account currency EUR.", rejected.Errors);
+        Assert.Contains("'currency' USD does not match the account currency EUR.", rejected.Messages());
     }
 
     [Fact]
@@ -196,7 +196,7 @@ public sealed class AccountTransferSpecs
     {
         var rejected = Given(Opened("JPY")).When(Credit(10.5m, "JPY")).ThenRejects(RejectionReason.InvalidCommand);
 
-        Assert.Contains(rejected.Errors, e => e.Contains("more decimals than JPY allows", StringComparison.Ordinal));
+        Assert.Contains(rejected.Messages(), e => e.Contains("more decimals than JPY allows", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -204,7 +204,7 @@ public sealed class AccountTransferSpecs
     {
         var rejected = Given(Opened()).When(Credit(0m)).ThenRejects(RejectionReason.InvalidCommand);
 
-        Assert.Contains("'amount' must be greater than zero.", rejected.Errors);
+        Assert.Contains("'amount' must be greater than zero.", rejected.Messages());
     }
 
     [Fact]
@@ -254,7 +254,7 @@ public sealed class AccountTransferSpecs
     {
         var rejected = Given(Opened(), Deposited(100m), Debited(30m, OtherTransfer)).When(Settle()).ThenRejects(RejectionReason.InvalidCommand);
 
-        Assert.Contains(rejected.Errors, e => e.Contains(SomeTransfer.ToString(), StringComparison.Ordinal));
+        Assert.Contains(rejected.Messages(), e => e.Contains(SomeTransfer.ToString(), StringComparison.Ordinal));
     }
 
     [Fact]
@@ -313,7 +313,7 @@ public sealed class AccountTransferSpecs
     {
         var rejected = Given(Opened(), Deposited(100m)).When(Refund()).ThenRejects(RejectionReason.InvalidCommand);
 
-        Assert.Contains(rejected.Errors, e => e.Contains(SomeTransfer.ToString(), StringComparison.Ordinal));
+        Assert.Contains(rejected.Messages(), e => e.Contains(SomeTransfer.ToString(), StringComparison.Ordinal));
     }
 
     [Fact]
@@ -350,7 +350,7 @@ public sealed class AccountTransferSpecs
         Assert.Equal(ClosureDeclineReason.TransfersPending, declined.Reason);
         Assert.Equal(0m, declined.Balance);
         Assert.Equal(command.CommandId, declined.CommandId);
-        var outcome = then.ThenDeclined("TransfersPending");
+        var outcome = then.ThenDeclined(DeclineReason.TransfersPending);
         Assert.Equal(4L, outcome.Version);
         Assert.Equal(0m, outcome.Balance);
         Assert.Equal(AccountStatus.Open, then.Decision.NewState.Status);
@@ -363,7 +363,7 @@ public sealed class AccountTransferSpecs
         var then = Given(Opened(), Deposited(30m), Debited(10m)).When(Close());
 
         Assert.Equal(ClosureDeclineReason.TransfersPending, then.ThenEmits<AccountClosureDeclined>().Reason);
-        Assert.Equal(20m, then.ThenDeclined("TransfersPending").Balance);
+        Assert.Equal(20m, then.ThenDeclined(DeclineReason.TransfersPending).Balance);
     }
 
     [Fact]
@@ -425,7 +425,7 @@ public sealed class AccountTransferSpecs
     public void Should_repeat_a_declined_debit_even_once_funds_are_sufficient()
     {
         var first = Given(Opened()).When(Debit(50m));
-        var original = first.ThenDeclined("InsufficientFunds");
+        var original = first.ThenDeclined(DeclineReason.InsufficientFunds);
 
         var then = first.Continue().When(Deposit(100m)).Continue().When(Debit(50m));
 
@@ -463,7 +463,7 @@ public sealed class AccountTransferSpecs
     public void Should_repeat_a_closure_declined_for_pending_transfers()
     {
         var first = Given(Opened(), Deposited(10m), Debited(10m)).When(Close(id: Key));
-        var original = first.ThenDeclined("TransfersPending");
+        var original = first.ThenDeclined(DeclineReason.TransfersPending);
 
         first.Continue().When(Close(id: Key)).ThenRepeats(original);
     }

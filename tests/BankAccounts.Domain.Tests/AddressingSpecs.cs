@@ -24,7 +24,7 @@ public sealed class AddressingSpecs
 
         var rejected = Given(Opened(), Deposited(100m)).When(command).ThenRejects(RejectionReason.InvalidCommand);
 
-        Assert.Contains(rejected.Errors, e => e.Contains(OtherId.ToString(), StringComparison.Ordinal));
+        Assert.Contains(rejected.Messages(), e => e.Contains(OtherId.ToString(), StringComparison.Ordinal));
     }
 
     [Fact]
@@ -42,6 +42,6 @@ public sealed class AddressingSpecs
     {
         var rejected = Given(Opened()).When(new FreezeAccount(Id, CommandId.New())).ThenRejects(RejectionReason.InvalidCommand);
 
-        Assert.Contains(rejected.Errors, e => e.Contains(nameof(FreezeAccount), StringComparison.Ordinal));
+        Assert.Contains(rejected.Messages(), e => e.Contains(nameof(FreezeAccount), StringComparison.Ordinal));
     }
 }

@@ -39,7 +39,7 @@ public sealed class CloseAccountSpecs
         Assert.Equal(ClosureDeclineReason.NonZeroBalance, declined.Reason);
         Assert.Equal(balance, declined.Balance);
         Assert.Equal(command.CommandId, declined.CommandId);
-        var outcome = then.ThenDeclined("NonZeroBalance");
+        var outcome = then.ThenDeclined(DeclineReason.NonZeroBalance);
         Assert.Equal(3L, outcome.Version);
         Assert.Equal(balance, outcome.Balance);
         Assert.Equal(AccountStatus.Open, then.Decision.NewState.Status);
@@ -51,7 +51,7 @@ public sealed class CloseAccountSpecs
         var then = Given(Opened(overdraft: 50m), Withdrawn(20m)).When(Close());
 
         Assert.Equal(-20m, then.ThenEmits<AccountClosureDeclined>().Balance);
-        Assert.Equal(-20m, then.ThenDeclined("NonZeroBalance").Balance);
+        Assert.Equal(-20m, then.ThenDeclined(DeclineReason.NonZeroBalance).Balance);
         Assert.Equal(AccountStatus.Open, then.Decision.NewState.Status);
     }
 

@@ -44,7 +44,7 @@ public sealed class IdempotencySpecs
     public void Should_repeat_a_declined_withdrawal_even_once_funds_are_sufficient()
     {
         var first = Given(Opened()).When(Withdraw(50m, id: Key));
-        var original = first.ThenDeclined("InsufficientFunds");
+        var original = first.ThenDeclined(DeclineReason.InsufficientFunds);
 
         var then = first.Continue().When(Deposit(100m)).Continue().When(Withdraw(50m, id: Key));
 
@@ -56,7 +56,7 @@ public sealed class IdempotencySpecs
     public void Should_repeat_a_declined_closure()
     {
         var first = Given(Opened(), Deposited(1m)).When(Close(id: Key));
-        var original = first.ThenDeclined("NonZeroBalance");
+        var original = first.ThenDeclined(DeclineReason.NonZeroBalance);
 
         first.Continue().When(Close(id: Key)).ThenRepeats(original);
     }
@@ -92,7 +92,7 @@ public sealed class IdempotencySpecs
             .When(Deposit(10.01m, id: Key))
             .ThenRejects(RejectionReason.CommandIdReused);
 
-        Assert.Contains(rejected.Errors, e => e.Contains(Key.Value, StringComparison.Ordinal));
+        Assert.Contains(rejected.Messages(), e => e.Contains(Key.Value, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public abstract class MovementValidationSpecs
     {
         var rejected = Funded().When(Move(D(amount))).ThenRejects(RejectionReason.InvalidCommand);
 
-        Assert.Contains("'amount' must be greater than zero.", rejected.Errors);
+        Assert.Contains("'amount' must be greater than zero.", rejected.Messages());
     }
 
     [Fact]
@@ -36,7 +36,7 @@ public abstract class MovementValidationSpecs
     {
         var rejected = Funded().When(Move(Money.MaxOperationAmount + 0.01m)).ThenRejects(RejectionReason.InvalidCommand);
 
-        Assert.Contains(rejected.Errors, e => e.Contains("must not exceed 1000000000", StringComparison.Ordinal));
+        Assert.Contains(rejected.Messages(), e => e.Contains("must not exceed 1000000000", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -49,7 +49,7 @@ public abstract class MovementValidationSpecs
     {
         var rejected = Funded(currency).When(Move(D(amount))).ThenRejects(RejectionReason.InvalidCommand);
 
-        Assert.Contains(rejected.Errors, e => e.Contains($"more decimals than {currency} allows", StringComparison.Ordinal));
+        Assert.Contains(rejected.Messages(), e => e.Contains($"more decimals than {currency} allows", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -90,7 +90,7 @@ public abstract class MovementValidationSpecs
     {
         var rejected = Funded("EUR").When(Move(10m, currency: "USD")).ThenRejects(RejectionReason.InvalidCommand);
 
-        Assert.Contains("'currency' USD does not match the account currency EUR.", rejected.Errors);
+        Assert.Contains("'currency' USD does not match the account currency EUR.", rejected.Messages());
     }
 
     [Theory]
@@ -101,7 +101,7 @@ public abstract class MovementValidationSpecs
     {
         var rejected = Funded("EUR").When(Move(10m, currency: currency)).ThenRejects(RejectionReason.InvalidCommand);
 
-        Assert.Contains(rejected.Errors, e => e.StartsWith("'currency' must be one of", StringComparison.Ordinal));
+        Assert.Contains(rejected.Messages(), e => e.StartsWith("'currency' must be one of", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -111,7 +111,7 @@ public abstract class MovementValidationSpecs
 
         var rejected = Funded().When(Move(10m, reference: reference)).ThenRejects(RejectionReason.InvalidCommand);
 
-        Assert.Contains("'reference' must be at most 140 characters.", rejected.Errors);
+        Assert.Contains("'reference' must be at most 140 characters.", rejected.Messages());
     }
 
     [Fact]
@@ -132,7 +132,7 @@ public abstract class MovementValidationSpecs
     {
         var rejected = Funded().When(Move(10m, reference: reference)).ThenRejects(RejectionReason.InvalidCommand);
 
-        Assert.Contains("'reference' must not contain control characters.", rejected.Errors);
+        Assert.Contains("'reference' must not contain control characters.", rejected.Messages());
     }
 
     [Theory]

@@ -77,7 +77,7 @@ public sealed class OpenAccountSpecs
     {
         var rejected = Given().When(Open(owner: owner)).ThenRejects(RejectionReason.InvalidCommand);
 
-        Assert.Contains(rejected.Errors, e => e.Contains("'owner'", StringComparison.Ordinal));
+        Assert.Contains(rejected.Messages(), e => e.Contains("'owner'", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public sealed class OpenAccountSpecs
     {
         var rejected = Given().When(Open(owner: new string('a', Account.MaxOwnerLength + 1))).ThenRejects(RejectionReason.InvalidCommand);
 
-        Assert.Contains(rejected.Errors, e => e.Contains("at most 200", StringComparison.Ordinal));
+        Assert.Contains(rejected.Messages(), e => e.Contains("at most 200", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -103,7 +103,7 @@ public sealed class OpenAccountSpecs
     {
         var rejected = Given().When(Open(owner: owner)).ThenRejects(RejectionReason.InvalidCommand);
 
-        Assert.Contains(rejected.Errors, e => e.Contains("control characters", StringComparison.Ordinal));
+        Assert.Contains(rejected.Messages(), e => e.Contains("control characters", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -116,7 +116,7 @@ public sealed class OpenAccountSpecs
     {
         var rejected = Given().When(Open(currency: currency)).ThenRejects(RejectionReason.InvalidCommand);
 
-        Assert.Contains(rejected.Errors, e => e.Contains("'currency'", StringComparison.Ordinal));
+        Assert.Contains(rejected.Messages(), e => e.Contains("'currency'", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -124,7 +124,7 @@ public sealed class OpenAccountSpecs
     {
         var rejected = Given().When(Open(overdraft: -0.01m)).ThenRejects(RejectionReason.InvalidCommand);
 
-        Assert.Contains(rejected.Errors, e => e.Contains("'overdraftLimit' must not be negative", StringComparison.Ordinal));
+        Assert.Contains(rejected.Messages(), e => e.Contains("'overdraftLimit' must not be negative", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -137,7 +137,7 @@ public sealed class OpenAccountSpecs
 
         var rejected = Given().When(command).ThenRejects(RejectionReason.InvalidCommand);
 
-        Assert.Contains(rejected.Errors, e => e.Contains("more decimals", StringComparison.Ordinal));
+        Assert.Contains(rejected.Messages(), e => e.Contains("more decimals", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -145,7 +145,7 @@ public sealed class OpenAccountSpecs
     {
         var rejected = Given().When(Open(overdraft: Money.MaxOperationAmount + 0.01m)).ThenRejects(RejectionReason.InvalidCommand);
 
-        Assert.Contains(rejected.Errors, e => e.Contains("must not exceed", StringComparison.Ordinal));
+        Assert.Contains(rejected.Messages(), e => e.Contains("must not exceed", StringComparison.Ordinal));
     }
 
     [Fact]

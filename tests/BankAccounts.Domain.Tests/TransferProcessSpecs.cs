@@ -25,10 +25,10 @@ public sealed class TransferProcessSpecs
     private static CommandAccepted Accepted(long version = 3L, decimal balance = 75m) => new(version, balance);
 
     private static CommandRejected Rejected(RejectionReason reason, params string[] errors) =>
-        new(reason, errors.Length == 0 ? ["refused."] : errors, 2L);
+        new(reason, errors.Length == 0 ? [FieldError.General(FieldErrorCodes.Invalid, "refused.")] : [.. errors.Select(e => FieldError.General(FieldErrorCodes.Invalid, e))], 2L);
 
     private static CommandDeclined InsufficientFunds() =>
-        new(3L, 10m, "InsufficientFunds", "Transfer of 25 EUR declined: only 10 EUR available including the overdraft.");
+        new(3L, 10m, DeclineReason.InsufficientFunds, "Transfer of 25 EUR declined: only 10 EUR available including the overdraft.");
 
     /// <summary>A transfer that was requested and whose source answered the debit.</summary>
     private static Run Debited(decimal amount = 25m)
@@ -83,7 +83,7 @@ public sealed class TransferProcessSpecs
     {
         var rejected = RejectedRequest(NewRequest(to: From));
 
-        Assert.Contains("'fromAccountId' and 'toAccountId' must differ.", rejected.Errors);
+        Assert.Contains("'toAccountId' must differ from 'fromAccountId'.", rejected.Messages());
     }
 
     [Theory]
@@ -94,7 +94,7 @@ public sealed class TransferProcessSpecs
     {
         var rejected = RejectedRequest(NewRequest(decimal.Parse(amount, CultureInfo.InvariantCulture)));
 
-        Assert.Contains("'amount' must be greater than zero.", rejected.Errors);
+        Assert.Contains("'amount' must be greater than zero.", rejected.Messages());
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public sealed class TransferProcessSpecs
     {
         var rejected = RejectedRequest(NewRequest(Money.MaxOperationAmount + 0.01m));
 
-        Assert.Contains("'amount' must not exceed 1000000000.", rejected.Errors);
+        Assert.Contains("'amount' must not exceed 1000000000.", rejected.Messages());
     }
 
     [Fact]
@@ -119,7 +119,7 @@ public sealed class TransferProcessSpecs
     {
         var rejected = RejectedRequest(NewRequest(reference: new string('r', Account.MaxReferenceLength + 1)));
 
-        Assert.Contains("'reference' must be at most 140 characters.", rejected.Errors);
+        Assert.Contains("'reference' must be at most 140 characters.", rejected.Messages());
     }
 
     [Fact]
@@ -139,7 +139,7 @@ public sealed class TransferProcessSpecs
     {
         var rejected = RejectedRequest(NewRequest(reference: reference));
 
-        Assert.Contains("'reference' must not contain control characters.", rejected.Errors);
+        Assert.Contains("'reference' must not contain control characters.", rejected.Messages());
     }
 
     [Fact]

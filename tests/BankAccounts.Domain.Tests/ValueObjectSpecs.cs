@@ -183,33 +183,35 @@ public sealed class MoneySpecs
     [InlineData("0.001", "KWD")]
     public void Should_find_no_error_in_a_valid_positive_amount(string amount, string currency)
     {
-        Assert.Empty(Money.ValidatePositive(D(amount), Currency.Find(currency)));
+        Assert.Empty(FieldRules.PositiveAmount(D(amount), Currency.Find(currency)));
     }
 
     [Theory]
-    [InlineData("0", "EUR", "greater than zero")]
-    [InlineData("-5", "EUR", "greater than zero")]
-    [InlineData("1000000000.01", "EUR", "must not exceed")]
-    [InlineData("0.001", "EUR", "more decimals")]
-    [InlineData("0.5", "JPY", "more decimals")]
-    public void Should_explain_why_a_positive_amount_is_invalid(string amount, string currency, string error)
+    [InlineData("0", "EUR", "greater than zero", FieldErrorCodes.NotPositive)]
+    [InlineData("-5", "EUR", "greater than zero", FieldErrorCodes.NotPositive)]
+    [InlineData("1000000000.01", "EUR", "must not exceed", FieldErrorCodes.TooLarge)]
+    [InlineData("0.001", "EUR", "more decimals", FieldErrorCodes.TooManyDecimals)]
+    [InlineData("0.5", "JPY", "more decimals", FieldErrorCodes.TooManyDecimals)]
+    public void Should_explain_why_a_positive_amount_is_invalid(string amount, string currency, string error, string code)
     {
-        var errors = Money.ValidatePositive(D(amount), Currency.Find(currency));
+        var errors = FieldRules.PositiveAmount(D(amount), Currency.Find(currency)).ToList();
 
-        Assert.Contains(errors, e => e.Contains(error, StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Field == "amount" && e.Code == code && e.Message.Contains(error, StringComparison.Ordinal));
     }
 
     [Fact]
     public void Should_allow_zero_but_not_a_negative_amount_where_non_negative_is_required()
     {
-        Assert.Empty(Money.ValidateNonNegative(0m, Currency.EUR, "overdraftLimit"));
-        Assert.Equal(["'overdraftLimit' must not be negative."], Money.ValidateNonNegative(-0.01m, Currency.EUR, "overdraftLimit"));
+        Assert.Empty(FieldRules.NonNegativeAmount(0m, Currency.EUR, "overdraftLimit"));
+        Assert.Equal(
+            [new FieldError("overdraftLimit", FieldErrorCodes.Negative, "'overdraftLimit' must not be negative.")],
+            FieldRules.NonNegativeAmount(-0.01m, Currency.EUR, "overdraftLimit"));
     }
 
     [Fact]
     public void Should_report_both_bound_and_scale_errors_together()
     {
-        Assert.Equal(2, Money.ValidatePositive(1_000_000_000.001m, Currency.EUR).Count);
+        Assert.Equal(2, FieldRules.PositiveAmount(1_000_000_000.001m, Currency.EUR).Count());
     }
 
     [Fact]

@@ -78,7 +78,7 @@ public sealed class VersioningSpecs
             .ThenRejects(RejectionReason.VersionMismatch);
 
         Assert.Equal(2L, rejected.CurrentVersion);
-        Assert.Contains($"Expected version {expected} but the account is at version 2.", rejected.Errors);
+        Assert.Contains($"Expected version {expected} but the account is at version 2.", rejected.Messages());
     }
 
     [Fact]

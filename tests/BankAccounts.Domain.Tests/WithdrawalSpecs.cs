@@ -65,7 +65,7 @@ public sealed class WithdrawalSpecs : MovementValidationSpecs
         Assert.Equal("atm", declined.Reference);
         Assert.Equal(command.CommandId, declined.CommandId);
 
-        var outcome = then.ThenDeclined("InsufficientFunds");
+        var outcome = then.ThenDeclined(DeclineReason.InsufficientFunds);
         Assert.Equal(3L, outcome.Version);
         Assert.Equal(50m, outcome.Balance);
         Assert.Contains("150", outcome.Detail, StringComparison.Ordinal);
@@ -82,7 +82,7 @@ public sealed class WithdrawalSpecs : MovementValidationSpecs
 
         var declined = then.ThenEmits<WithdrawalDeclined>();
         Assert.Equal(0m, declined.Available);
-        Assert.Equal(new CommandDeclined(2L, 0m, "InsufficientFunds", then.ThenDeclined("InsufficientFunds").Detail), then.Decision.Outcome);
+        Assert.Equal(new CommandDeclined(2L, 0m, DeclineReason.InsufficientFunds, then.ThenDeclined(DeclineReason.InsufficientFunds).Detail), then.Decision.Outcome);
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public sealed class WithdrawalSpecs : MovementValidationSpecs
 
         var declined = then.ThenEmits<WithdrawalDeclined>();
         Assert.Equal(0m, declined.Available);
-        Assert.Equal(-100m, then.ThenDeclined("InsufficientFunds").Balance);
+        Assert.Equal(-100m, then.ThenDeclined(DeclineReason.InsufficientFunds).Balance);
     }
 
     [Fact]

@@ -54,11 +54,11 @@ internal sealed record ProcessedCommandV1(
     public static ProcessedCommandV1 From(ProcessedCommand processed) => processed.Outcome switch
     {
         CommandAccepted accepted => new(processed.CommandId, processed.Kind, processed.Amount, processed.Details, false, accepted.Version, accepted.Balance, null, null),
-        CommandDeclined declined => new(processed.CommandId, processed.Kind, processed.Amount, processed.Details, true, declined.Version, declined.Balance, declined.Reason, declined.Detail),
+        CommandDeclined declined => new(processed.CommandId, processed.Kind, processed.Amount, processed.Details, true, declined.Version, declined.Balance, declined.Reason.ToString(), declined.Detail),
         var other => throw new InvalidOperationException($"A {other.GetType().Name} is never kept in the idempotency window."),
     };
 
     public ProcessedCommand ToProcessed() => new(
         CommandId, Kind, Amount, Details,
-        Declined ? new CommandDeclined(Version, Balance, Reason ?? string.Empty, Detail ?? string.Empty) : new CommandAccepted(Version, Balance));
+        Declined ? new CommandDeclined(Version, Balance, Enum.Parse<DeclineReason>(Reason ?? string.Empty), Detail ?? string.Empty) : new CommandAccepted(Version, Balance));
 }

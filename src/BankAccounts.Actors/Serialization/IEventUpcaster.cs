@@ -32,6 +32,7 @@ public static class EventUpcasters
     [
         .. ReleaseOneEvents.Select(name => new LegacyEventToV2(name)),
         new AccountStateV1ToV2(),
+        new CommandRejectedV1ToV2(),
     ];
 }
 
@@ -69,6 +70,29 @@ internal sealed class AccountStateV1ToV2 : IEventUpcaster
         var firstVersion = window.Count > 0 ? window[0]?["version"]?.GetValue<long>() ?? 0L : 0L;
         stored["ownerId"] = null;
         stored["forgottenThrough"] = window.Count >= Domain.RecentCommands.Capacity ? Math.Max(0L, firstVersion - 1) : 0L;
+        return stored;
+    }
+}
+
+/// <summary>
+/// A rejection sent by a node of an earlier version (a wire message, never stored): its errors were
+/// plain messages, now structured. They keep their words, concern no single field and get the generic code.
+/// </summary>
+internal sealed class CommandRejectedV1ToV2 : IEventUpcaster
+{
+    public string FromManifest => "CommandRejected.v1";
+
+    public string ToManifest => "CommandRejected.v2";
+
+    public JsonObject Upcast(JsonObject stored)
+    {
+        var messages = stored["errors"]?.AsArray() ?? [];
+        stored["errors"] = new JsonArray([.. messages.Select(m => (JsonNode)new JsonObject
+        {
+            ["field"] = null,
+            ["code"] = Domain.FieldErrorCodes.Invalid,
+            ["message"] = m?.GetValue<string>(),
+        })]);
         return stored;
     }
 }

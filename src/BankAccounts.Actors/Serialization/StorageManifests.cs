@@ -58,7 +58,7 @@ public static class StorageManifests
         (typeof(TransferMessages.StopTransfer), "StopTransfer.v1"),
         (typeof(CommandAccepted), "CommandAccepted.v1"),
         (typeof(CommandDeclined), "CommandDeclined.v1"),
-        (typeof(CommandRejected), "CommandRejected.v1"),
+        (typeof(CommandRejected), "CommandRejected.v2"),
         (typeof(AccountMessages.GetAccountState), "GetAccountState.v1"),
         (typeof(AccountMessages.StopAccount), "StopAccount.v1"),
     ];

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using BankAccounts.Domain;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -38,7 +39,7 @@ internal static class JsonBody
 
     /// <summary>A required body, read strictly and then checked by <paramref name="validate"/> (edge validation).</summary>
     public static async Task<BodyResult<T>> ReadValidAsync<T>(
-        HttpRequest request, Func<T, Dictionary<string, string[]>> validate, CancellationToken cancellationToken)
+        HttpRequest request, Func<T, IReadOnlyList<FieldError>> validate, CancellationToken cancellationToken)
         where T : class
     {
         var body = await ReadAsync<T>(request, required: true, null, cancellationToken);

@@ -1,11 +1,10 @@
-using System.Text.RegularExpressions;
 using BankAccounts.Domain;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BankAccounts.Api.Http;
 
 /// <summary>Every error answer of the API, as RFC 7807 problem details.</summary>
-internal static partial class Problems
+internal static class Problems
 {
     public static ProblemHttpResult Invalid(string field, string message) =>
         Invalid(new Dictionary<string, string[]> { [field] = [message] });
@@ -19,11 +18,22 @@ internal static partial class Problems
             Detail = string.Join(" ", errors.SelectMany(e => e.Value)),
         });
 
-    /// <summary>Domain validation messages start with the quoted field name (<c>'amount' must…</c>).</summary>
-    public static ProblemHttpResult Invalid(IEnumerable<string> messages) =>
-        Invalid(messages
-            .GroupBy(m => QuotedField().Match(m) is { Success: true } match ? match.Groups[1].Value : "request")
-            .ToDictionary(g => g.Key, g => g.ToArray()));
+    /// <summary>
+    /// The domain's structured errors: <c>errors</c> maps each field (<c>request</c> for errors of no
+    /// single field) to its messages, <c>codes</c> to their stable codes.
+    /// </summary>
+    public static ProblemHttpResult Invalid(IEnumerable<FieldError> errors)
+    {
+        var byField = errors.GroupBy(e => e.Field ?? "request").ToList();
+        return TypedResults.Problem(new HttpValidationProblemDetails(byField.ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()))
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Type = ProblemTypes.InvalidRequest,
+            Title = "The request is invalid.",
+            Detail = string.Join(" ", byField.SelectMany(g => g.Select(e => e.Message))),
+            Extensions = { ["codes"] = byField.ToDictionary(g => g.Key, g => g.Select(e => e.Code).ToArray()) },
+        });
+    }
 
     public static ProblemHttpResult UnsupportedMediaType(string? contentType) =>
         Problem(StatusCodes.Status415UnsupportedMediaType, ProblemTypes.UnsupportedMediaType, "The request body must be JSON.",
@@ -61,20 +71,20 @@ internal static partial class Problems
         Problem(StatusCodes.Status422UnprocessableEntity,
             declined.Reason switch
             {
-                nameof(WithdrawalDeclineReason.InsufficientFunds) => ProblemTypes.InsufficientFunds,
-                nameof(ClosureDeclineReason.NonZeroBalance) => ProblemTypes.NonZeroBalance,
-                nameof(ClosureDeclineReason.TransfersPending) => ProblemTypes.TransfersPending,
+                DeclineReason.InsufficientFunds => ProblemTypes.InsufficientFunds,
+                DeclineReason.NonZeroBalance => ProblemTypes.NonZeroBalance,
+                DeclineReason.TransfersPending => ProblemTypes.TransfersPending,
                 _ => ProblemTypes.CommandDeclined,
             },
             declined.Reason switch
             {
-                nameof(WithdrawalDeclineReason.InsufficientFunds) => "Insufficient funds.",
-                nameof(ClosureDeclineReason.NonZeroBalance) => "The balance is not zero.",
-                nameof(ClosureDeclineReason.TransfersPending) => "Transfers from this account are still pending.",
+                DeclineReason.InsufficientFunds => "Insufficient funds.",
+                DeclineReason.NonZeroBalance => "The balance is not zero.",
+                DeclineReason.TransfersPending => "Transfers from this account are still pending.",
                 _ => "The command was declined.",
             },
             declined.Detail,
-            new Dictionary<string, object?> { ["version"] = declined.Version, ["balance"] = declined.Balance, ["reason"] = declined.Reason });
+            new Dictionary<string, object?> { ["version"] = declined.Version, ["balance"] = declined.Balance, ["reason"] = declined.Reason.ToString() });
 
     /// <summary>Nothing was persisted.</summary>
     public static ProblemHttpResult Rejected(AccountId id, CommandRejected rejected) => rejected.Reason switch
@@ -103,12 +113,9 @@ internal static partial class Problems
     public static ProblemHttpResult Forbidden(string detail) =>
         Problem(StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "Your role may not do this.", detail);
 
-    private static string Detail(CommandRejected rejected) => string.Join(" ", rejected.Errors);
+    private static string Detail(CommandRejected rejected) => rejected.Describe();
 
     private static ProblemHttpResult Problem(
         int status, string type, string title, string detail, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(detail, statusCode: status, title: title, type: type, extensions: extensions);
-
-    [GeneratedRegex("^'([A-Za-z]+)'")]
-    private static partial Regex QuotedField();
 }

@@ -4,106 +4,50 @@ using BankAccounts.Domain;
 namespace BankAccounts.Api.Http;
 
 /// <summary>
-/// Shape checks at the edge, before a command is sent; the domain checks again (and alone knows
-/// the account's currency, so the number of decimals of a movement is checked there).
+/// Shape checks at the edge, before a command is sent, with the domain's own rules
+/// (<see cref="FieldRules"/>); the domain checks again and alone knows the account's currency, so
+/// the number of decimals of a movement is checked there.
 /// </summary>
 internal static class RequestValidation
 {
-    public static Dictionary<string, string[]> Validate(OpenAccountRequest request)
+    public static IReadOnlyList<FieldError> Validate(OpenAccountRequest request)
     {
-        var errors = new Dictionary<string, List<string>>();
-        var owner = request.Owner.Trim();
-        if (owner.Length == 0)
-        {
-            Add(errors, "owner", "'owner' must not be empty.");
-        }
-        else if (owner.Length > Account.MaxOwnerLength)
-        {
-            Add(errors, "owner", $"'owner' must be at most {Account.MaxOwnerLength} characters.");
-        }
-        else if (owner.Any(char.IsControl))
-        {
-            Add(errors, "owner", "'owner' must not contain control characters.");
-        }
+        var errors = new List<FieldError>(FieldRules.Owner(request.Owner));
         if (Currency.TryFind(request.Currency, out var currency))
         {
-            AddAll(errors, "overdraftLimit", Money.ValidateNonNegative(request.OverdraftLimit, currency, "overdraftLimit"));
+            errors.AddRange(FieldRules.NonNegativeAmount(request.OverdraftLimit, currency, "overdraftLimit"));
         }
         else
         {
-            Add(errors, "currency", UnknownCurrency());
+            errors.Add(FieldRules.UnsupportedCurrency());
         }
-        return Freeze(errors);
+        return errors;
     }
 
-    public static Dictionary<string, string[]> Validate(MoneyMovementRequest request)
-    {
-        var errors = new Dictionary<string, List<string>>();
-        AddAll(errors, "amount", Money.ValidatePositiveShape(request.Amount));
-        if (request.Currency is not null && !Currency.TryFind(request.Currency, out _))
-        {
-            Add(errors, "currency", UnknownCurrency());
-        }
-        ValidateReference(errors, request.Reference);
-        return Freeze(errors);
-    }
+    public static IReadOnlyList<FieldError> Validate(MoneyMovementRequest request) =>
+        [
+            .. FieldRules.PositiveAmountShape(request.Amount),
+            .. FieldRules.OptionalCurrency(request.Currency),
+            .. FieldRules.Reference(request.Reference),
+        ];
 
-    public static Dictionary<string, string[]> Validate(TransferRequest request)
+    public static IReadOnlyList<FieldError> Validate(TransferRequest request)
     {
-        var errors = new Dictionary<string, List<string>>();
+        var errors = new List<FieldError>();
         if (request.FromAccountId == Guid.Empty)
         {
-            Add(errors, "fromAccountId", "'fromAccountId' must be an account id.");
+            errors.Add(new("fromAccountId", FieldErrorCodes.Required, "'fromAccountId' must be an account id."));
         }
         if (request.ToAccountId == Guid.Empty)
         {
-            Add(errors, "toAccountId", "'toAccountId' must be an account id.");
+            errors.Add(new("toAccountId", FieldErrorCodes.Required, "'toAccountId' must be an account id."));
         }
-        else if (request.ToAccountId == request.FromAccountId)
+        else
         {
-            Add(errors, "toAccountId", "'toAccountId' must differ from 'fromAccountId'.");
+            errors.AddRange(FieldRules.DistinctAccounts(request.FromAccountId, request.ToAccountId));
         }
-        AddAll(errors, "amount", Money.ValidatePositiveShape(request.Amount));
-        ValidateReference(errors, request.Reference);
-        return Freeze(errors);
+        errors.AddRange(FieldRules.PositiveAmountShape(request.Amount));
+        errors.AddRange(FieldRules.Reference(request.Reference));
+        return errors;
     }
-
-    private static void ValidateReference(Dictionary<string, List<string>> errors, string? reference)
-    {
-        if (reference is null)
-        {
-            return;
-        }
-        if (reference.Length > Account.MaxReferenceLength)
-        {
-            Add(errors, "reference", $"'reference' must be at most {Account.MaxReferenceLength} characters.");
-        }
-        if (reference.Any(char.IsControl))
-        {
-            Add(errors, "reference", "'reference' must not contain control characters.");
-        }
-    }
-
-    private static string UnknownCurrency() =>
-        $"'currency' must be one of {string.Join(", ", Currency.SupportedCodes.Order(StringComparer.Ordinal))}.";
-
-    private static void Add(Dictionary<string, List<string>> errors, string field, string message)
-    {
-        if (!errors.TryGetValue(field, out var messages))
-        {
-            errors[field] = messages = [];
-        }
-        messages.Add(message);
-    }
-
-    private static void AddAll(Dictionary<string, List<string>> errors, string field, IEnumerable<string> messages)
-    {
-        foreach (var message in messages)
-        {
-            Add(errors, field, message);
-        }
-    }
-
-    private static Dictionary<string, string[]> Freeze(Dictionary<string, List<string>> errors) =>
-        errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
 }

@@ -35,6 +35,6 @@ public sealed class ReadModelCommandHistory(IDbContextFactory<ReadModelDbContext
     private static ProcessedCommand ToProcessed(CommandRecord record) => new(
         new CommandId(record.CommandId), (CommandKind)record.Kind, record.Amount, record.Details,
         record.Declined
-            ? new CommandDeclined(record.Version, record.Balance, record.Reason ?? string.Empty, record.Detail ?? string.Empty)
+            ? new CommandDeclined(record.Version, record.Balance, Enum.Parse<DeclineReason>(record.Reason ?? string.Empty), record.Detail ?? string.Empty)
             : new CommandAccepted(record.Version, record.Balance));
 }

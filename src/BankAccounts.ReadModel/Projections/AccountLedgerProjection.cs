@@ -94,7 +94,7 @@ public sealed class AccountLedgerProjection : IProjection
             CausedBy = @event.Metadata.CausedBy.ToString(),
         });
         var remembered = Account.Remembered(@event, projected.Version, account.Balance, Currency.Find(account.Currency));
-        var (wasDeclined, reason, detail) = remembered.Outcome is CommandDeclined d ? (true, d.Reason, d.Detail) : (false, null, null);
+        var (wasDeclined, reason, detail) = remembered.Outcome is CommandDeclined d ? (true, d.Reason.ToString(), d.Detail) : (false, null, null);
         db.CommandHistory.Add(new CommandRecord
         {
             AccountId = projected.AccountId.Value,
