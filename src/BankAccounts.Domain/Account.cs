@@ -201,7 +201,7 @@ public static class Account
         }
         var ownerId = command.CustomerId ?? (command.Principal.Role == Role.Customer ? command.Principal.Subject : null);
         errors.AddRange(FieldRules.CustomerId(ownerId));
-        if (errors.Count > 0)
+        if (errors.Count > 0 || currency is null)
         {
             return Reject(state, RejectionReason.InvalidCommand, [.. errors]);
         }

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Diagnostics.CodeAnalysis;
 
 namespace BankAccounts.Domain;
 
@@ -34,15 +35,10 @@ public sealed record Currency
     public static IReadOnlyCollection<string> SupportedCodes => Known.Keys;
 
     /// <summary>Codes are matched exactly (upper case), as ISO 4217 writes them.</summary>
-    public static bool TryFind(string? code, out Currency currency)
+    public static bool TryFind(string? code, [NotNullWhen(true)] out Currency? currency)
     {
-        if (code is not null && Known.TryGetValue(code, out var found))
-        {
-            currency = found;
-            return true;
-        }
-        currency = EUR;
-        return false;
+        currency = null;
+        return code is not null && Known.TryGetValue(code, out currency);
     }
 
     public static Currency Find(string code) =>
