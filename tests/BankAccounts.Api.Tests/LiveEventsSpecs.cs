@@ -178,21 +178,24 @@ public sealed class LiveEventsSpecs(LiveApiTestHost host) : IClassFixture<LiveAp
     }
 
     [Fact]
-    public async Task Should_answer_another_customers_account_with_404_and_a_customer_on_the_all_accounts_feed_with_403()
+    public async Task Should_answer_another_customers_account_with_404_and_a_customer_on_the_all_accounts_feed_with_403_while_staff_may_follow()
     {
         var id = await _api.Open();
         using var stranger = SseConnection.Client(host, Role.Customer, "someone-else");
         using var teller = SseConnection.Client(host, Role.Teller, "live-teller");
+        using var admin = SseConnection.Client(host, Role.Admin, "live-admin");
 
         await using var foreign = await SseConnection.OpenAsync(stranger, $"/accounts/{id}/events/live");
         await using var missing = await SseConnection.OpenAsync(_customer, $"/accounts/{Guid.NewGuid()}/events/live");
         await using var all = await SseConnection.OpenAsync(_customer, "/events/live");
         await using var tellers = await SseConnection.OpenAsync(teller, $"/accounts/{id}/events/live");
+        await using var admins = await SseConnection.OpenAsync(admin, "/events/live");
 
         await ExpectProblem(foreign.Response, HttpStatusCode.NotFound, "account-not-found");
         await ExpectProblem(missing.Response, HttpStatusCode.NotFound, "account-not-found");
         await ExpectProblem(all.Response, HttpStatusCode.Forbidden);
         Assert.Equal(HttpStatusCode.OK, tellers.Response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, admins.Response.StatusCode);
     }
 
     [Theory]
@@ -244,6 +247,21 @@ public sealed class LiveEventsSpecs(LiveApiTestHost host) : IClassFixture<LiveAp
         await Eventually.Until(() => Task.FromResult(subscriptions.Open), open => open == 0, Within, "every feed is closed");
         await using var again = await SseConnection.OpenAsync(greedy, "/events/live");
         Assert.Equal(HttpStatusCode.OK, again.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Should_document_both_feeds_as_server_sent_events_resumable_with_Last_Event_ID()
+    {
+        using var response = await host.Http.GetAsync("/openapi/v1.json");
+
+        var paths = (await Expect(response, HttpStatusCode.OK)).GetProperty("paths");
+        foreach (var path in new[] { "/accounts/{id}/events/live", "/events/live" })
+        {
+            var get = paths.GetProperty(path).GetProperty("get");
+            Assert.True(get.GetProperty("responses").GetProperty("200").GetProperty("content").TryGetProperty("text/event-stream", out _), path);
+            Assert.Contains(get.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "Last-Event-ID");
+            Assert.True(get.GetProperty("responses").TryGetProperty("429", out _), path);
+        }
     }
 
     public void Dispose() => _customer.Dispose();

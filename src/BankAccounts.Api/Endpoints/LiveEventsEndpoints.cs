@@ -8,6 +8,7 @@ using BankAccounts.Api.Live;
 using BankAccounts.Api.Security;
 using BankAccounts.ReadModel.Queries;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.OpenApi;
 
 namespace BankAccounts.Api.Endpoints;
 
@@ -36,7 +37,8 @@ public static class LiveEventsEndpoints
             .WithDescription("The account's events in stream order, 'data:' = the event's stored JSON (as GET /accounts/{id}/events serves it), 'id:' = its sequence number; by default from the first." + FeedNote)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .AcceptsLastEventId();
 
         routes.MapGet("/events/live", FollowAllAccounts)
             .WithTags("Live")
@@ -46,7 +48,8 @@ public static class LiveEventsEndpoints
             .WithDescription("Every account event in the journal's global order, 'data:' = {\"accountId\", \"sequenceNr\", \"data\": the event's stored JSON}, 'id:' = its global offset (increasing, not gapless); by default from the start." + FeedNote)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .AcceptsLastEventId();
 
         return routes;
     }
@@ -124,4 +127,19 @@ public static class LiveEventsEndpoints
     }
 
     private static long Next(long last) => last + 1;
+
+    private static RouteHandlerBuilder AcceptsLastEventId(this RouteHandlerBuilder builder) =>
+        builder.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = LastEventIdHeader,
+                In = ParameterLocation.Header,
+                Required = false,
+                Description = "The id of the last event received: the feed resumes right after it. Wins over 'from'.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            });
+            return Task.CompletedTask;
+        });
 }
