@@ -5,6 +5,7 @@ using BankAccounts.Api.Configuration;
 using BankAccounts.Api.Endpoints;
 using BankAccounts.Api.Health;
 using BankAccounts.Api.Http;
+using BankAccounts.Api.Live;
 using BankAccounts.Api.Security;
 using BankAccounts.ReadModel;
 using BankAccounts.ReadModel.Queries;
@@ -44,6 +45,7 @@ public static class BankAccountsApp
         services.AddSingleton<TransferSender>();
         services.AddSingleton<TransferQueries>();
         services.AddBankAccountsSecurity(securityOptions);
+        services.AddLiveEvents(builder.Configuration);
         services.AddAkka(BankAccountsOptions.ActorSystemName, (akka, _) => akka
             .ConfigureLoggers(loggers =>
             {
@@ -97,6 +99,7 @@ public static class BankAccountsApp
         }
         app.MapAccountsApi();
         app.MapTransfersApi();
+        app.MapLiveEventsApi();
         app.MapAdminApi();
         app.MapClusterApi();
         app.MapHealthApi();

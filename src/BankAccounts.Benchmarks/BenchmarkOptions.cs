@@ -6,7 +6,7 @@ namespace BankAccounts.Benchmarks;
 /// <summary>Command line of the benchmark; every knob has the issue's default size.</summary>
 internal sealed record BenchmarkOptions
 {
-    public static readonly string[] AllScenarios = ["actor", "rest", "recovery", "projection"];
+    public static readonly string[] AllScenarios = ["actor", "rest", "recovery", "projection", "live"];
     public static readonly string[] KnownScenarios = [.. AllScenarios, "scale"];
 
     /// <summary>Scenarios to run; <c>all</c> means everything but the opt-in <c>scale</c>.</summary>
@@ -39,6 +39,13 @@ internal sealed record BenchmarkOptions
 
     public int ScaleAccounts { get; init; } = 1_000_000;
 
+    /// <summary>Subscriber counts of the SSE fan-out phases, each for <see cref="LiveDuration"/> at <see cref="LiveWriteRate"/>.</summary>
+    public IReadOnlyList<int> LiveSubscribers { get; init; } = [1, 10, 100];
+
+    public double LiveWriteRate { get; init; } = 500;
+
+    public TimeSpan LiveDuration { get; init; } = TimeSpan.FromSeconds(6);
+
     /// <summary>Idle time before an account is unloaded in the scale scenario (production default: 2 min).</summary>
     public TimeSpan ScalePassivateAfter { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -50,7 +57,7 @@ internal sealed record BenchmarkOptions
     public static string Usage => """
         dotnet run -c Release --project src/BankAccounts.Benchmarks -- [options]
 
-          --scenario all|actor|rest|recovery|projection|scale[,…]   default: all (= everything but scale)
+          --scenario all|actor|rest|recovery|projection|live|scale[,…]   default: all (= everything but scale)
           --provider sqlite|postgres                                 default: sqlite
           --pg "Host=…;Username=…;Database=postgres"                 PostgreSQL server (else $BANKACCOUNTS_BENCH_PG, else scripts/postgres.sh)
           --accounts N          accounts for the actor and REST paths (1000)
@@ -62,6 +69,9 @@ internal sealed record BenchmarkOptions
           --rebuild-events R    events in the journal when the projection is rebuilt (100000)
           --projection-seconds S, --rate-seconds S   length of the fixed-rate phases (15, 15)
           --scale-accounts S    accounts opened by the scale scenario (1000000)
+          --live-subscribers N[,…]   SSE subscribers on the all-accounts feed, one phase each (1,10,100)
+          --live-rate R         deposits/s written during each live phase (500)
+          --live-seconds S      length of each live phase (6)
           --scale-passivate T   idle time before an account is passivated there (00:00:10)
           --synchronous full|normal   SQLite journal durability (BankAccounts:Journal:SqliteSynchronous; default: the production default)
           --out DIR             where the JSON goes (benchmark-results)
@@ -90,6 +100,9 @@ internal sealed record BenchmarkOptions
                 "--projection-seconds" => options with { ProjectionDuration = TimeSpan.FromSeconds(Int()) },
                 "--rate-seconds" => options with { RateDuration = TimeSpan.FromSeconds(Int()) },
                 "--scale-accounts" => options with { ScaleAccounts = Int() },
+                "--live-subscribers" => options with { LiveSubscribers = [.. Value().Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture))] },
+                "--live-rate" => options with { LiveWriteRate = Int() },
+                "--live-seconds" => options with { LiveDuration = TimeSpan.FromSeconds(Int()) },
                 "--scale-passivate" => options with { ScalePassivateAfter = TimeSpan.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--out" => options with { OutputFolder = Value() },
                 "--synchronous" => options with { Synchronous = Enum.Parse<SqliteSynchronous>(Value(), ignoreCase: true) },

@@ -70,6 +70,9 @@ public class ApiTestHost : IAsyncLifetime
         return client;
     }
 
+    /// <summary>The running app's services (to look at what a test cannot see over HTTP).</summary>
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("The host has not started.");
+
     public string JournalFile => Path.Combine(Folder, "journal.db");
 
     public async Task InitializeAsync()

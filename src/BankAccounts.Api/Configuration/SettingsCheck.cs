@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Reflection;
 using BankAccounts.Actors.Hosting;
+using BankAccounts.Api.Live;
 using BankAccounts.Api.Security;
 using BankAccounts.ReadModel.Storage;
 
@@ -20,6 +21,7 @@ public static class SettingsCheck
     {
         ["ReadModel"] = typeof(ReadModelOptions),
         ["Security"] = typeof(SecurityOptions),
+        ["Live"] = typeof(LiveOptions),
     };
 
     /// <summary>Whole numbers where zero means something; every other whole number must be positive.</summary>

@@ -109,6 +109,11 @@ internal static class Problems
         Problem(StatusCodes.Status503ServiceUnavailable, ProblemTypes.ReadModelBehind, "Too many reads are waiting for the read model.",
             $"At most {perNode} reads with minVersion wait at once on a node, {perCaller} per caller; retry shortly.");
 
+    /// <summary>The caller, or this node, already has as many live feeds open as allowed (retry once one has ended).</summary>
+    public static ProblemHttpResult TooManySubscriptions(int perCaller, int perNode) =>
+        Problem(StatusCodes.Status429TooManyRequests, ProblemTypes.TooManyRequests, "Too many live feeds are open.",
+            $"At most {perCaller} live feeds may be open per caller and {perNode} on a node; close one, or retry later.");
+
     /// <summary>The caller's role may never do this (403); ownership is answered as 404 instead.</summary>
     public static ProblemHttpResult Forbidden(string detail) =>
         Problem(StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "Your role may not do this.", detail);

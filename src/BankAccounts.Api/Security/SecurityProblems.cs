@@ -1,4 +1,5 @@
 using BankAccounts.Api.Http;
+using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 
 namespace BankAccounts.Api.Security;
@@ -6,14 +7,20 @@ namespace BankAccounts.Api.Security;
 /// <summary>The answers of the security middleware (401, 403, 429), as the same problem details as every other error.</summary>
 internal static class SecurityProblems
 {
-    public static Task WriteAsync(HttpContext http, int status, string type, string title, string detail)
+    public static async Task WriteAsync(HttpContext http, int status, string type, string title, string detail)
     {
         http.Response.StatusCode = status;
-        return http.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(new ProblemDetailsContext
+        var problem = new ProblemDetails { Status = status, Type = type, Title = title, Detail = detail, Instance = http.Request.Path };
+        var written = await http.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = http,
-            ProblemDetails = new ProblemDetails { Status = status, Type = type, Title = title, Detail = detail },
-        }).AsTask();
+            ProblemDetails = problem,
+        });
+        if (!written)
+        {
+            // The client accepts no JSON (EventSource sends 'Accept: text/event-stream'): the error is a problem all the same.
+            await http.Response.WriteAsJsonAsync(problem, (JsonSerializerOptions?)null, "application/problem+json");
+        }
     }
 
     public static Task Unauthenticated(HttpContext http, string? reason) =>

@@ -19,13 +19,15 @@ internal sealed class ApiHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly string _signingKeyFile;
+    private readonly TokenIssuer _tokens;
 
-    private ApiHost(WebApplication app, Uri address, string signingKeyFile, AuthenticationHeaderValue authorization)
+    private ApiHost(WebApplication app, Uri address, string signingKeyFile, TokenIssuer tokens)
     {
         _app = app;
         Address = address;
         _signingKeyFile = signingKeyFile;
-        Authorization = authorization;
+        _tokens = tokens;
+        Authorization = AuthorizationFor(new Principal("benchmark-teller", Role.Teller));
     }
 
     public Uri Address { get; }
@@ -34,6 +36,10 @@ internal sealed class ApiHost : IAsyncDisposable
 
     /// <summary>A teller's bearer token: opens accounts and deposits on any of them.</summary>
     public AuthenticationHeaderValue Authorization { get; }
+
+    /// <summary>A bearer token for any other caller, minted with this host's key.</summary>
+    public AuthenticationHeaderValue AuthorizationFor(Principal caller) =>
+        new("Bearer", _tokens.Issue(caller, TimeSpan.FromDays(1)));
 
     public static async Task<ApiHost> StartAsync(BenchmarkStore store)
     {
@@ -54,8 +60,7 @@ internal sealed class ApiHost : IAsyncDisposable
         ]);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        var token = TokenIssuer.From(security).Issue(new Principal("benchmark-teller", Role.Teller), TimeSpan.FromDays(1));
-        return new ApiHost(app, new Uri(address), security.SigningKeyFile, new AuthenticationHeaderValue("Bearer", token));
+        return new ApiHost(app, new Uri(address), security.SigningKeyFile, TokenIssuer.From(security));
     }
 
     public async ValueTask DisposeAsync()

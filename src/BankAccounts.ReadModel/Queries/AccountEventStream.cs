@@ -63,14 +63,21 @@ public sealed class AccountEventStream(ActorSystem system)
     private StoredAccountEvent ToStored(EventEnvelope envelope)
     {
         var @event = envelope.Event;
-        var serializer = system.Serialization.FindSerializerFor(@event);
-        var manifest = serializer is SerializerWithStringManifest withManifest
-            ? withManifest.Manifest(@event)
-            : Akka.Serialization.Serialization.ManifestFor(serializer, @event);
-        using var json = JsonDocument.Parse(serializer.ToBinary(@event));
+        var (manifest, bytes) = StoredForm(@event);
+        using var json = JsonDocument.Parse(bytes);
         var occurredAt = @event is AccountEvent accountEvent
             ? accountEvent.OccurredAt
             : DateTimeOffset.FromUnixTimeMilliseconds(envelope.Timestamp);
         return new StoredAccountEvent(envelope.SequenceNr, manifest, occurredAt, json.RootElement.Clone());
+    }
+
+    /// <summary>An event's storage manifest and JSON, as the serializer writes it (what <c>/events</c> and the live feeds serve).</summary>
+    internal (string Manifest, byte[] Json) StoredForm(object @event)
+    {
+        var serializer = system.Serialization.FindSerializerFor(@event);
+        var manifest = serializer is SerializerWithStringManifest withManifest
+            ? withManifest.Manifest(@event)
+            : Akka.Serialization.Serialization.ManifestFor(serializer, @event);
+        return (manifest, serializer.ToBinary(@event));
     }
 }
