@@ -206,6 +206,8 @@ public sealed class HistorySpecs(ApiTestHost host) : IClassFixture<ApiTestHost>
     [InlineData("statements", "from=2026-03-01", "to")]
     [InlineData("statements", "from=2026-03-02&to=2026-03-01", "to")]
     [InlineData("statements", "from=March&to=2026-03-01", "from")]
+    [InlineData("statements", "from=0001-01-01&to=2026-03-01&timeZone=Asia/Tokyo", "from")]
+    [InlineData("balances", "from=2026-03-01&to=9999-12-31T23:59:59-14:00", "to")]
     [InlineData("statements", "from=2026-03-01&to=2026-03-02&timeZone=Mars/Olympus", "timeZone")]
     [InlineData("statements", "from=2026-03-01&to=2026-03-02&timeZone=../../etc/passwd", "timeZone")]
     [InlineData("balances", "from=2026-03-01&to=2026-03-02&interval=week", "interval")]

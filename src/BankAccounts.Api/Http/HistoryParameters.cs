@@ -13,6 +13,10 @@ internal static partial class HistoryParameters
 {
     private const int MaxTimeZoneLength = 64;
 
+    /// <summary>Period bounds are kept well inside what dates can hold, so no interval arithmetic overflows.</summary>
+    private static readonly DateTimeOffset EarliestBound = new(1900, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset LatestBound = new(3000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     /// <summary><c>asOf</c> (RFC 3339, not in the future) or <c>atVersion</c> (1 or more), not both; false with a problem when invalid.</summary>
     public static bool TryParsePointInTime(
         string? asOf, string? atVersion, DateTimeOffset now, out PointInTime? point, [NotNullWhen(false)] out ProblemHttpResult? problem)
@@ -77,16 +81,16 @@ internal static partial class HistoryParameters
             problem = Problems.Invalid(name, $"'{name}' is required: a date (2026-03-01, the start of that day in the time zone) or an RFC 3339 instant.");
             return false;
         }
-        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) && date.Year is >= 1900 and < 3000)
         {
             bound = StartOfDay(date, zone);
             return true;
         }
-        if (TryParseInstant(value, name, out bound, out _))
+        if (TryParseInstant(value, name, out bound, out _) && bound >= EarliestBound && bound < LatestBound)
         {
             return true;
         }
-        problem = Problems.Invalid(name, $"'{name}' must be a date (2026-03-01, the start of that day in the time zone) or an RFC 3339 instant with an offset.");
+        problem = Problems.Invalid(name, $"'{name}' must be a date (2026-03-01, the start of that day in the time zone) or an RFC 3339 instant with an offset, from the years 1900 to 2999.");
         return false;
     }
 

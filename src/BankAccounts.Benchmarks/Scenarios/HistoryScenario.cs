@@ -29,6 +29,7 @@ internal sealed class HistoryScenario : IScenario
     private const int Samples = 2_000;
     private const int HttpSamples = 500;
     private const int StatementRuns = 7;
+    /// <summary>Rows per batch; on SQLite each row is one execution of a prepared statement (cheaper there than long statements).</summary>
     private const int RowsPerInsert = 1_000;
 
     private static readonly DateTimeOffset Start = new(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -198,24 +199,25 @@ internal sealed class HistoryScenario : IScenario
         var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
         var properties = entityType.GetProperties().ToList();
         var sql = db.GetService<ISqlGenerationHelper>();
+        var rowsPerStatement = db.Database.IsSqlite() ? 1 : rows.Count;
         await using DbCommand command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
-        var values = new List<string>(rows.Count);
-        for (var r = 0; r < rows.Count; r++)
-        {
-            var names = new List<string>(properties.Count);
-            for (var c = 0; c < properties.Count; c++)
-            {
-                var property = properties[c];
-                var name = $"@p{r}_{c}";
-                names.Add(name);
-                var value = property.PropertyInfo!.GetValue(rows[r]);
-                command.Parameters.Add(property.GetRelationalTypeMapping().CreateParameter(command, name, value, property.IsNullable));
-            }
-            values.Add("(" + string.Join(", ", names) + ")");
-        }
         command.CommandText = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} " +
-            $"({string.Join(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!)))}) VALUES {string.Join(", ", values)}";
-        await command.ExecuteNonQueryAsync();
+            $"({string.Join(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!)))}) VALUES " +
+            string.Join(", ", Enumerable.Range(0, rowsPerStatement).Select(r => "(" + string.Join(", ", properties.Select((_, c) => $"@p{r}_{c}")) + ")"));
+        for (var first = 0; first < rows.Count; first += rowsPerStatement)
+        {
+            command.Parameters.Clear();
+            for (var r = 0; r < rowsPerStatement; r++)
+            {
+                for (var c = 0; c < properties.Count; c++)
+                {
+                    var property = properties[c];
+                    var value = property.PropertyInfo!.GetValue(rows[first + r]);
+                    command.Parameters.Add(property.GetRelationalTypeMapping().CreateParameter(command, $"@p{r}_{c}", value, property.IsNullable));
+                }
+            }
+            await command.ExecuteNonQueryAsync();
+        }
     }
 }
