@@ -32,9 +32,11 @@ internal sealed class HistoryScenario : IScenario
     /// <summary>Rows per batch; on SQLite each row is one execution of a prepared statement (cheaper there than long statements).</summary>
     private const int RowsPerInsert = 1_000;
 
-    private static readonly DateTimeOffset Start = new(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Month = TimeSpan.FromDays(30);
     private static readonly TimeSpan Spacing = Month / EntriesPerMonth;
+
+    /// <summary>When the seeded history starts: far enough back that it ends before now (as-of instants may not be in the future).</summary>
+    private DateTimeOffset Start { get; set; }
 
     public string Name => "history";
 
@@ -46,6 +48,7 @@ internal sealed class HistoryScenario : IScenario
         await using var api = await ApiHost.StartAsync(store);
         var dbFactory = api.Services.GetRequiredService<IDbContextFactory<ReadModelDbContext>>();
         var accountId = Guid.NewGuid();
+        Start = new DateTimeOffset(DateTimeOffset.UtcNow.UtcDateTime.Date, TimeSpan.Zero) - Spacing * events - Month;
 
         var seeding = Stopwatch.StartNew();
         await SeedAsync(dbFactory, accountId, events);
@@ -130,7 +133,7 @@ internal sealed class HistoryScenario : IScenario
     /// The account's summary, ledger and holds as the projection would have written them, in multi-row INSERTs whose
     /// values go through EF Core's own type mappings (so each provider stores them exactly as it would).
     /// </summary>
-    private static async Task SeedAsync(IDbContextFactory<ReadModelDbContext> dbFactory, Guid accountId, long events)
+    private async Task SeedAsync(IDbContextFactory<ReadModelDbContext> dbFactory, Guid accountId, long events)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
         await db.Database.OpenConnectionAsync();
