@@ -282,3 +282,35 @@ public sealed class HistorySpecs(ApiTestHost host) : IClassFixture<ApiTestHost>
 
     private static string Today(int days) => DateOnly.FromDateTime(DateTime.UtcNow).AddDays(days).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }
+
+/// <summary>The history of accounts written by release 1: its events hash as stored, and its statements add up.</summary>
+public sealed class ReleaseOneHistorySpecs(ReleaseOneJournalHost host) : IClassFixture<ReleaseOneJournalHost>
+{
+    private readonly HttpClient _auditor = host.ClientFor(Role.Auditor, "history-auditor");
+
+    [Fact]
+    public async Task Should_give_release_one_accounts_statements_and_as_of_reads_that_add_up()
+    {
+        foreach (var expected in ReleaseOneUpgradeSpecs.Expected())
+        {
+            var id = expected.GetProperty("accountId").GetString()!;
+            var version = expected.GetProperty("version").GetInt64();
+            var account = await new AccountsClient(_auditor).Get(id, minVersion: version);
+
+            using var statementResponse = await _auditor.GetAsync($"/accounts/{id}/statements?from=2000-01-01&to=2999-01-01");
+            var statement = await Expect(statementResponse, HttpStatusCode.OK);
+            using var atVersionResponse = await _auditor.GetAsync($"/accounts/{id}?atVersion={version}");
+            var atVersion = await Expect(atVersionResponse, HttpStatusCode.OK);
+
+            var entries = statement.GetProperty("entries").EnumerateArray().ToList();
+            Assert.Equal(version, entries.Count);
+            Assert.Equal(expected.GetProperty("balance").GetDecimal(), statement.GetProperty("closingBalance").GetDecimal());
+            Assert.Equal(statement.GetProperty("closingBalance").GetDecimal(), entries.Sum(e => e.GetProperty("amount").GetDecimal()));
+            Assert.All(entries, e => Assert.Matches("^[0-9a-f]{64}$", e.GetProperty("eventHash").GetString()));
+            Assert.Equal(entries.Count, entries.Select(e => e.GetProperty("eventHash").GetString()).Distinct().Count());
+            Assert.Equal(account.GetProperty("chainHead").GetString(), statement.GetProperty("chainHead").GetString());
+            Assert.Equal(account.GetProperty("balance").GetDecimal(), atVersion.GetProperty("balance").GetDecimal());
+            Assert.Equal(account.GetProperty("status").GetString(), atVersion.GetProperty("status").GetString());
+        }
+    }
+}
