@@ -38,6 +38,7 @@ public static class BankAccountsApp
         services.AddSingleton(TimeProvider.System);
         services.AddReadModel(readModelOptions);
         services.AddSingleton<AccountQueries>();
+        services.AddSingleton<AccountHistoryQueries>();
         services.AddSingleton<AccountEventStream>();
         services.AddSingleton<AccountCommandSender>();
         services.AddSingleton<ReadYourWritesGate>();
@@ -98,6 +99,7 @@ public static class BankAccountsApp
             scalar.AllowAnonymous();
         }
         app.MapAccountsApi();
+        app.MapHistoryApi();
         app.MapTransfersApi();
         app.MapLiveEventsApi();
         app.MapAdminApi();

@@ -6,7 +6,7 @@ namespace BankAccounts.Benchmarks;
 /// <summary>Command line of the benchmark; every knob has the issue's default size.</summary>
 internal sealed record BenchmarkOptions
 {
-    public static readonly string[] AllScenarios = ["actor", "rest", "recovery", "projection", "live"];
+    public static readonly string[] AllScenarios = ["actor", "rest", "recovery", "projection", "live", "history"];
     public static readonly string[] KnownScenarios = [.. AllScenarios, "scale"];
 
     /// <summary>Scenarios to run; <c>all</c> means everything but the opt-in <c>scale</c>.</summary>
@@ -46,6 +46,9 @@ internal sealed record BenchmarkOptions
 
     public TimeSpan LiveDuration { get; init; } = TimeSpan.FromSeconds(6);
 
+    /// <summary>Ledger entries of the one account the history scenario reads as of a version or an instant.</summary>
+    public int HistoryEvents { get; init; } = 1_000_000;
+
     /// <summary>Idle time before an account is unloaded in the scale scenario (production default: 2 min).</summary>
     public TimeSpan ScalePassivateAfter { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -57,7 +60,7 @@ internal sealed record BenchmarkOptions
     public static string Usage => """
         dotnet run -c Release --project src/BankAccounts.Benchmarks -- [options]
 
-          --scenario all|actor|rest|recovery|projection|live|scale[,…]   default: all (= everything but scale)
+          --scenario all|actor|rest|recovery|projection|live|history|scale[,…]   default: all (= everything but scale)
           --provider sqlite|postgres                                 default: sqlite
           --pg "Host=…;Username=…;Database=postgres"                 PostgreSQL server (else $BANKACCOUNTS_BENCH_PG, else scripts/postgres.sh)
           --accounts N          accounts for the actor and REST paths (1000)
@@ -73,6 +76,7 @@ internal sealed record BenchmarkOptions
           --live-rate R         deposits/s written during each live phase (500)
           --live-seconds S      length of each live phase (6)
           --scale-passivate T   idle time before an account is passivated there (00:00:10)
+          --history-events H    ledger entries of the account the history scenario reads (1000000)
           --synchronous full|normal   SQLite journal durability (BankAccounts:Journal:SqliteSynchronous; default: the production default)
           --out DIR             where the JSON goes (benchmark-results)
         """;
@@ -103,6 +107,8 @@ internal sealed record BenchmarkOptions
                 "--live-subscribers" => options with { LiveSubscribers = [.. Value().Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture))] },
                 "--live-rate" => options with { LiveWriteRate = Int() },
                 "--live-seconds" => options with { LiveDuration = TimeSpan.FromSeconds(Int()) },
+
+                "--history-events" => options with { HistoryEvents = Int() },
                 "--scale-passivate" => options with { ScalePassivateAfter = TimeSpan.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--out" => options with { OutputFolder = Value() },
                 "--synchronous" => options with { Synchronous = Enum.Parse<SqliteSynchronous>(Value(), ignoreCase: true) },

@@ -80,7 +80,7 @@ public sealed class PostgreSqlApiSpecs(ClusterEnvironment environment)
     }
 
     /// <summary>The real application in this process on Kestrel at a free loopback port (as the API tests run it), on PostgreSQL.</summary>
-    private sealed class InProcessApp : IAsyncDisposable
+    internal sealed class InProcessApp : IAsyncDisposable
     {
         private readonly WebApplication _app;
         private readonly string _signingKeyFile;

@@ -11,6 +11,7 @@ public sealed record BalanceResponse(Guid AccountId, decimal Balance, long Versi
 public sealed record AccountClosedResponse(Guid AccountId, decimal Balance, long Version, string Status);
 
 /// <summary>An account as the read model knows it.</summary>
+/// <param name="ChainHead">The SHA-256 of the stored bytes of the account's last event (version <paramref name="Version"/>): the hash chain's head.</param>
 public sealed record AccountResponse(
     Guid AccountId,
     string Owner,
@@ -20,7 +21,8 @@ public sealed record AccountResponse(
     string Status,
     long Version,
     DateTimeOffset OpenedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    string? ChainHead);
 
 public sealed record AccountListResponse(IReadOnlyList<AccountResponse> Items);
 

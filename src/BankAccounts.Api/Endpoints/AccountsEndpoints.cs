@@ -67,7 +67,9 @@ public static class AccountsEndpoints
             .WithDescription(
                 "The account from the read model, which follows the journal with a short lag. The ETag header is the quoted version. " +
                 $"With minVersion=N the request waits (polling every {ReadYourWritesPoll.TotalMilliseconds:0} ms, for at most {ReadYourWritesWait.TotalSeconds:0} s) " +
-                "until the read model holds version N or later, so a client reads its own writes; if that does not happen in time the answer is 503 with Retry-After.")
+                "until the read model holds version N or later, so a client reads its own writes; if that does not happen in time the answer is 503 with Retry-After. " +
+                "With asOf=<RFC 3339 instant> or atVersion=N (not both) it answers the account as it was then (balance, status, version, pending transfers, chain head): " +
+                "404 before the account's opening or for a version the read model does not hold; asOf in the future is 400.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
@@ -190,13 +192,17 @@ public static class AccountsEndpoints
         return TypedResults.Ok(new AccountClosedResponse(accountId.Value, accepted.Balance, accepted.Version, "closed"));
     }
 
-    private static async Task<Results<Ok<AccountResponse>, ProblemHttpResult>> GetAccount(
+    private static async Task<Results<Ok<AccountResponse>, Ok<AccountAsOfResponse>, ProblemHttpResult>> GetAccount(
         string id,
         [Description("Wait until the read model holds at least this version (read your own writes).")] string? minVersion,
-        HttpContext http, AccountQueries queries, AccountEventStream events, ReadYourWritesGate gate, TimeProvider clock, CancellationToken cancellationToken)
+        [Description("The account as it was at this RFC 3339 instant (not in the future); see the history endpoints.")] string? asOf,
+        [Description("The account as it was right after this version (1 or more); not with asOf.")] string? atVersion,
+        HttpContext http, AccountQueries queries, AccountHistoryQueries history, AccountEventStream events, ReadYourWritesGate gate, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         if (!QueryParameters.TryParseAccountId(id, out var accountId, out var problem)
-            || !QueryParameters.TryParse(minVersion, nameof(minVersion), 0, 0, long.MaxValue, out var wanted, out problem))
+            || !QueryParameters.TryParse(minVersion, nameof(minVersion), 0, 0, long.MaxValue, out var wanted, out problem)
+            || !HistoryParameters.TryParsePointInTime(asOf, atVersion, clock.GetUtcNow(), out var point, out problem))
         {
             return problem;
         }
@@ -229,6 +235,14 @@ public static class AccountsEndpoints
         if (account is null || Access(http, account) is not null)
         {
             return Access(http, account) ?? Problems.AccountNotFound(accountId);
+        }
+        if (point is { } at)
+        {
+            return (await HistoryEndpoints.AccountAt(account, at, history, cancellationToken)).Result switch
+            {
+                Ok<AccountAsOfResponse> ok => ok,
+                var other => (ProblemHttpResult)other,
+            };
         }
         SetETag(http, account.Version);
         return TypedResults.Ok(ToResponse(account));
@@ -328,7 +342,7 @@ public static class AccountsEndpoints
         return exists ? ReadAccess(http, id, ownerId) : Problems.AccountNotFound(id);
     }
 
-    private static ProblemHttpResult? Access(HttpContext http, AccountSummary? account) =>
+    internal static ProblemHttpResult? Access(HttpContext http, AccountSummary? account) =>
         account is null ? null : ReadAccess(http, new AccountId(account.AccountId), account.OwnerId);
 
     /// <summary>The answer to a caller who may not read an existing account; null when it may.</summary>
@@ -359,5 +373,5 @@ public static class AccountsEndpoints
 
     private static AccountResponse ToResponse(AccountSummary account) => new(
         account.AccountId, account.Owner, account.Currency, account.Balance, account.OverdraftLimit,
-        account.Status, account.Version, account.OpenedAt, account.UpdatedAt);
+        account.Status, account.Version, account.OpenedAt, account.UpdatedAt, account.ChainHead);
 }

@@ -21,6 +21,10 @@ public static class ProblemTypes
     public const string TransfersPending = Prefix + "transfers-pending";
     public const string TransferNotFound = Prefix + "transfer-not-found";
     public const string TransferUnavailable = Prefix + "transfer-unavailable";
+    public const string VersionNotFound = Prefix + "version-not-found";
+    public const string AccountNotOpenedYet = Prefix + "account-not-opened-yet";
+    public const string NotAcceptable = Prefix + "not-acceptable";
+    public const string StatementTooLarge = Prefix + "statement-too-large";
     public const string Unauthenticated = Prefix + "unauthenticated";
     public const string Forbidden = Prefix + "forbidden";
     public const string TooManyRequests = Prefix + "too-many-requests";

@@ -1,4 +1,5 @@
 using BankAccounts.Actors.Persistence;
+using BankAccounts.Actors.Serialization;
 using BankAccounts.Domain;
 using BankAccounts.ReadModel.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -7,11 +8,17 @@ using static BankAccounts.Domain.AccountEvents;
 namespace BankAccounts.ReadModel.Projections;
 
 /// <summary>
-/// Account summaries (balance, status, version, owner), one ledger entry per event (declines
-/// included), and the command history behind the entities' idempotency windows.
+/// Account summaries (balance, status, version, owner, chain head), one ledger entry per event
+/// (declines included; with what as-of reads need), the transfers pending on each account, and the
+/// command history behind the entities' idempotency windows.
 /// </summary>
 public sealed class AccountLedgerProjection : IProjection
 {
+    /// <summary><see cref="TransferHold.Direction"/> of a transfer debited from the account.</summary>
+    public const string Outgoing = "outgoing";
+    /// <summary><see cref="TransferHold.Direction"/> of a transfer credited to the account.</summary>
+    public const string Incoming = "incoming";
+
     public string Name => ProjectionNames.AccountLedger;
 
     public string Tag => EventTagger.AccountTag;
@@ -20,6 +27,9 @@ public sealed class AccountLedgerProjection : IProjection
     {
         var ids = batch.Select(e => e.AccountId.Value).Distinct().ToList();
         var accounts = await db.Accounts.Where(a => ids.Contains(a.AccountId)).ToDictionaryAsync(a => a.AccountId, cancellationToken);
+        var pending = (await db.TransferHolds.Where(h => ids.Contains(h.AccountId) && h.ResolvedVersion == null).ToListAsync(cancellationToken))
+            .ToLookup(h => h.AccountId)
+            .ToDictionary(g => g.Key, g => g.ToList());
         foreach (var projected in batch)
         {
             accounts.TryGetValue(projected.AccountId.Value, out var account);
@@ -27,7 +37,11 @@ public sealed class AccountLedgerProjection : IProjection
             {
                 continue;
             }
-            account = Apply(db, account, projected);
+            if (!pending.TryGetValue(projected.AccountId.Value, out var holds))
+            {
+                pending[projected.AccountId.Value] = holds = [];
+            }
+            account = Apply(db, account, holds, projected);
             accounts[projected.AccountId.Value] = account;
         }
     }
@@ -35,11 +49,13 @@ public sealed class AccountLedgerProjection : IProjection
     public async Task ResetAsync(ReadModelDbContext db, CancellationToken cancellationToken)
     {
         await db.Ledger.ExecuteDeleteAsync(cancellationToken);
+        await db.TransferHolds.ExecuteDeleteAsync(cancellationToken);
         await db.CommandHistory.ExecuteDeleteAsync(cancellationToken);
         await db.Accounts.ExecuteDeleteAsync(cancellationToken);
     }
 
-    private static AccountSummary Apply(ReadModelDbContext db, AccountSummary? account, ProjectedEvent projected)
+    /// <param name="holds">The account's unresolved transfer holds, kept up to date here.</param>
+    private static AccountSummary Apply(ReadModelDbContext db, AccountSummary? account, List<TransferHold> holds, ProjectedEvent projected)
     {
         var @event = (AccountEvent)projected.Event;
         if (@event is AccountOpened opened)
@@ -81,6 +97,9 @@ public sealed class AccountLedgerProjection : IProjection
         }
         account.Version = projected.Version;
         account.UpdatedAt = @event.OccurredAt;
+        account.LastEntryTicks = Math.Max(account.LastEntryTicks, @event.OccurredAt.UtcTicks);
+        account.ChainHead = StoredEventHashes.OfStored(@event);
+        TrackHolds(db, holds, @event, projected);
         db.Ledger.Add(new LedgerEntry
         {
             AccountId = projected.AccountId.Value,
@@ -92,6 +111,10 @@ public sealed class AccountLedgerProjection : IProjection
             TransferId = transfer?.Value,
             OccurredAt = @event.OccurredAt,
             CausedBy = @event.Metadata.CausedBy.ToString(),
+            OccurredAtTicks = account.LastEntryTicks,
+            Status = account.Status,
+            EventHash = account.ChainHead,
+            OldestPendingVersion = holds.Count == 0 ? null : holds.Min(h => h.OpenedVersion),
         });
         var remembered = Account.Remembered(@event, projected.Version, account.Balance, Currency.Find(account.Currency));
         var (wasDeclined, reason, detail) = remembered.Outcome is CommandDeclined d ? (true, d.Reason.ToString(), d.Detail) : (false, null, null);
@@ -110,5 +133,50 @@ public sealed class AccountLedgerProjection : IProjection
             OccurredAtTicks = @event.OccurredAt.UtcTicks,
         });
         return account;
+    }
+
+    /// <summary>Opens and resolves holds exactly as <see cref="Account.Evolve"/> adds to and removes from the pending transfers.</summary>
+    private static void TrackHolds(ReadModelDbContext db, List<TransferHold> holds, AccountEvent @event, ProjectedEvent projected)
+    {
+        switch (@event)
+        {
+            case TransferDebited debited:
+                Open(debited.TransferId, Outgoing, debited.Amount.Amount);
+                break;
+            case TransferCredited credited:
+                Open(credited.TransferId, Incoming, credited.Amount.Amount);
+                break;
+            case TransferSettled settled:
+                Resolve(settled.TransferId, Outgoing);
+                Resolve(settled.TransferId, Incoming);
+                break;
+            case TransferRefunded refunded:
+                Resolve(refunded.TransferId, Outgoing);
+                break;
+        }
+
+        void Open(TransferId transfer, string direction, decimal amount)
+        {
+            Resolve(transfer, direction); // the domain keeps one amount per transfer and direction: a second replaces the first
+            var hold = new TransferHold
+            {
+                AccountId = projected.AccountId.Value,
+                OpenedVersion = projected.Version,
+                TransferId = transfer.Value,
+                Direction = direction,
+                Amount = amount,
+            };
+            db.TransferHolds.Add(hold);
+            holds.Add(hold);
+        }
+
+        void Resolve(TransferId transfer, string direction)
+        {
+            foreach (var hold in holds.Where(h => h.TransferId == transfer.Value && h.Direction == direction).ToList())
+            {
+                hold.ResolvedVersion = projected.Version;
+                holds.Remove(hold);
+            }
+        }
     }
 }

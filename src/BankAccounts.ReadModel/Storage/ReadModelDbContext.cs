@@ -7,6 +7,7 @@ public sealed class ReadModelDbContext(DbContextOptions<ReadModelDbContext> opti
     public DbSet<AccountSummary> Accounts => Set<AccountSummary>();
 
     public DbSet<LedgerEntry> Ledger => Set<LedgerEntry>();
+    public DbSet<TransferHold> TransferHolds => Set<TransferHold>();
     public DbSet<CommandRecord> CommandHistory => Set<CommandRecord>();
 
     public DbSet<AccountAlert> Alerts => Set<AccountAlert>();
@@ -45,6 +46,7 @@ public sealed class ReadModelDbContext(DbContextOptions<ReadModelDbContext> opti
             account.HasIndex(a => new { a.Owner, a.OpenedAtTicks });
             account.Property(a => a.OwnerId).HasMaxLength(Domain.Security.Principal.MaxSubjectLength);
             account.HasIndex(a => new { a.OwnerId, a.OpenedAtTicks });
+            account.Property(a => a.ChainHead).HasMaxLength(64);
         });
         modelBuilder.Entity<CommandRecord>(command =>
         {
@@ -65,6 +67,17 @@ public sealed class ReadModelDbContext(DbContextOptions<ReadModelDbContext> opti
             entry.Property(e => e.Reference).HasMaxLength(140);
             entry.HasIndex(e => e.TransferId);
             entry.Property(e => e.CausedBy).HasMaxLength(Domain.Security.Principal.MaxSubjectLength + 16);
+            // As-of reads: the last entry at or before an instant is one index seek.
+            entry.HasIndex(e => new { e.AccountId, e.OccurredAtTicks, e.Version });
+            entry.Property(e => e.Status).HasMaxLength(16);
+            entry.Property(e => e.EventHash).HasMaxLength(64);
+        });
+        modelBuilder.Entity<TransferHold>(hold =>
+        {
+            hold.ToTable("transfer_holds");
+            hold.HasKey(h => new { h.AccountId, h.OpenedVersion });
+            hold.Property(h => h.Direction).HasMaxLength(16);
+            hold.HasIndex(h => new { h.AccountId, h.ResolvedVersion });
         });
         modelBuilder.Entity<TransferSummary>(transfer =>
         {

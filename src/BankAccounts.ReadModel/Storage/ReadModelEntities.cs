@@ -18,6 +18,10 @@ public sealed class AccountSummary
     /// <summary>UTC ticks of <see cref="OpenedAt"/>: lists sort on it in the database (SQLite cannot sort stored DateTimeOffsets).</summary>
     public long OpenedAtTicks { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>The <see cref="LedgerEntry.OccurredAtTicks"/> of the last entry: the next one is never earlier.</summary>
+    public long LastEntryTicks { get; set; }
+    /// <summary>The SHA-256 (hex) of the stored bytes of the last event applied: the hash chain's head.</summary>
+    public string? ChainHead { get; set; }
 }
 
 /// <summary>One row per account event, declines included: the account statement.</summary>
@@ -36,6 +40,37 @@ public sealed class LedgerEntry
     public DateTimeOffset OccurredAt { get; set; }
     /// <summary>Who caused it: <c>{role}:{subject}</c> of the event's principal.</summary>
     public string CausedBy { get; set; } = string.Empty;
+    /// <summary>
+    /// UTC ticks of <see cref="OccurredAt"/>, raised to the previous entry's when a clock stepped back: never
+    /// decreasing along the stream, so "as of an instant" is always a prefix of it, found through an index.
+    /// </summary>
+    public long OccurredAtTicks { get; set; }
+    /// <summary>The account's status right after this entry: <c>open</c> or <c>closed</c>.</summary>
+    public string Status { get; set; } = string.Empty;
+    /// <summary>The SHA-256 (hex) of the event's stored bytes; null if it was not read through the app's serializer.</summary>
+    public string? EventHash { get; set; }
+    /// <summary>
+    /// The lowest <see cref="TransferHold.OpenedVersion"/> still unresolved right after this entry (null: none):
+    /// the transfers pending at this version are found in a range of holds that starts there.
+    /// </summary>
+    public long? OldestPendingVersion { get; set; }
+}
+
+/// <summary>
+/// A transfer pending on an account: from the entry that debited or credited it to the one that settled or
+/// refunded it. Answers "which transfers were pending at version N" without replaying the stream.
+/// </summary>
+public sealed class TransferHold
+{
+    public Guid AccountId { get; set; }
+    /// <summary>The version of the debit or credit that opened the hold (one hold per entry).</summary>
+    public long OpenedVersion { get; set; }
+    public Guid TransferId { get; set; }
+    /// <summary><c>outgoing</c> (debited here, not yet settled or refunded) or <c>incoming</c> (credited here, not yet settled).</summary>
+    public string Direction { get; set; } = string.Empty;
+    public decimal Amount { get; set; }
+    /// <summary>The version of the entry that settled or refunded it; null while still pending.</summary>
+    public long? ResolvedVersion { get; set; }
 }
 
 /// <summary>
