@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using BankAccounts.Api.Contracts;
 using BankAccounts.Domain;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -16,10 +17,10 @@ internal static class OpenApiConventions
     private static readonly string[] TagOrder = ["Accounts", "Transfers", "Admin", "Cluster", "Health"];
 
     /// <summary>The values of <c>status</c> on a transfer (the <see cref="TransferStatus"/> a requested transfer can be in).</summary>
-    public static readonly IReadOnlyList<string> TransferStatuses =
+    private static readonly IReadOnlyList<string> TransferStatuses =
         [.. Enum.GetValues<TransferStatus>().Where(s => s != TransferStatus.NotRequested).Select(s => s.ToString().ToLowerInvariant())];
 
-    public static readonly IReadOnlyList<string> AccountStatuses = ["open", "closed"];
+    private static readonly IReadOnlyList<string> AccountStatuses = ["open", "closed"];
 
     /// <summary>Route and query values by name, as the handlers parse them (<see cref="QueryParameters"/>).</summary>
     private static readonly Dictionary<string, Func<OpenApiSchema>> ParameterSchemas = new(StringComparer.Ordinal)
@@ -56,8 +57,8 @@ internal static class OpenApiConventions
             var values = property.Name switch
             {
                 "currency" => Currency.SupportedCodes.Order(StringComparer.Ordinal).ToList(),
-                "status" when property.DeclaringType.Name.StartsWith("Transfer", StringComparison.Ordinal) => TransferStatuses,
-                "status" when property.DeclaringType.Name.StartsWith("Account", StringComparison.Ordinal) => AccountStatuses,
+                "status" when property.DeclaringType == typeof(TransferResponse) || property.DeclaringType == typeof(TransferSummaryResponse) => TransferStatuses,
+                "status" when property.DeclaringType == typeof(AccountResponse) || property.DeclaringType == typeof(AccountClosedResponse) => AccountStatuses,
                 _ => null,
             };
             if (values is not null)
