@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Makes the cluster certificate for Akka remoting TLS (README "Remoting TLS"): a self-signed certificate with its
+# Makes the cluster certificate for Akka remoting TLS (docs/cluster.md, "Remoting TLS"): a self-signed certificate with its
 # private key in a password-protected PFX / PKCS#12 file, the same file on every node, and the password beside it.
 #
 #   scripts/make-remoting-cert.sh [FOLDER] [DAYS]     default FOLDER .local/certs, DAYS 365

@@ -71,6 +71,7 @@ public static class BankAccountsApp
                 return Task.CompletedTask;
             });
             openApi.AddDocumentTransformer((document, _, _) => SecurityHosting.DeclareBearerScheme(document));
+            openApi.AddBankAccountsConventions();
             openApi.AddSchemaTransformer((schema, context, _) =>
             {
                 // Money is decimal end to end; the default "double" format would invite floating point clients.
@@ -93,10 +94,13 @@ public static class BankAccountsApp
 
         var openApi = app.MapOpenApi();
         var scalar = app.MapScalarApiReference(scalar => scalar.WithBearerToken());
+        // A browser pointed at the node lands on the API page.
+        var home = app.MapGet("/", () => TypedResults.Redirect("/scalar")).ExcludeFromDescription();
         if (securityOptions.PublicApiDocs)
         {
             openApi.AllowAnonymous();
             scalar.AllowAnonymous();
+            home.AllowAnonymous();
         }
         app.MapAccountsApi();
         app.MapHistoryApi();

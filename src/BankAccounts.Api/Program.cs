@@ -22,5 +22,14 @@ catch (InvalidSettingsException e)
     Console.Error.WriteLine(e.Message);
     return 1;
 }
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+}
+catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+{
+    // Otherwise the process aborts on the unhandled exception; the host has logged the details already.
+    Console.Error.WriteLine($"{e.Message} Stop the process that listens there, or choose another address: --urls http://127.0.0.1:<port>.");
+    return 1;
+}
 return 0;

@@ -79,10 +79,10 @@ public sealed partial class ConfigurationValidationSpecs
     }
 
     [Fact]
-    public void Should_accept_every_setting_the_README_documents_with_its_documented_default()
+    public void Should_accept_every_setting_the_operations_guide_documents_with_its_documented_default()
     {
         var documented = DocumentedSettings();
-        Assert.True(documented.Count >= 30, $"Only {documented.Count} settings parsed from README.md's configuration table.");
+        Assert.True(documented.Count >= 30, $"Only {documented.Count} settings parsed from docs/operations.md's configuration table.");
 
         Assert.Empty(Check([.. documented]));
     }
@@ -105,13 +105,13 @@ public sealed partial class ConfigurationValidationSpecs
             .Build());
 
     /// <summary>
-    /// Rows of README's configuration table: <c>| `BankAccounts:A:B` / `C` | `default` / `default` | … |</c>; a short
+    /// Rows of the configuration table in docs/operations.md: <c>| `BankAccounts:A:B` / `C` | `default` / `default` | … |</c>; a short
     /// name after the first is a sibling. A default that is not in backticks ("none", "empty") is given as empty.
     /// </summary>
     private static List<(string Key, string Value)> DocumentedSettings()
     {
         var settings = new List<(string, string)>();
-        foreach (var line in File.ReadLines(Path.Combine(RepositoryRoot(), "README.md")))
+        foreach (var line in File.ReadLines(Path.Combine(RepositoryRoot(), "docs", "operations.md")))
         {
             var cells = line.Split('|', StringSplitOptions.TrimEntries);
             if (cells.Length < 4 || !cells[1].StartsWith("`BankAccounts:", StringComparison.Ordinal))

@@ -104,6 +104,9 @@ public static class AkkaBuilderExtensions
             .WithClustering(new ClusterOptions
             {
                 SeedNodes = options.SeedNodes,
+                // Alone (no seed nodes) the node joins itself below; the cluster's info lines would only tell that,
+                // starting with "No seed-nodes configured, manual cluster join required", which reads as an error.
+                LogInfo = options.SeedNodes.Length == 0 ? false : null,
                 SplitBrainResolver = options.SplitBrainResolver switch
                 {
                     SplitBrainStrategy.KeepMajority => new KeepMajorityOption(),

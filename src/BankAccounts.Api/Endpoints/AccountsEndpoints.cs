@@ -37,28 +37,28 @@ public static class AccountsEndpoints
             .WithName("OpenAccount")
             .WithSummary("Open an account")
             .WithDescription("Opens an account and answers 201 with its location. With an Idempotency-Key the account id is derived from the key, so a retried request addresses the same account and gets the same answer." + CommandHeadersNote)
-            .AcceptsJson<OpenAccountRequest>(required: true)
+            .AcceptsJson(required: true, example: new OpenAccountRequest { Owner = "Ada Lovelace", Currency = Currency.EUR.Code, OverdraftLimit = 0m })
             .ProducesCommandProblems();
 
         accounts.MapPost("/{id}/deposits", Deposit)
             .WithName("DepositMoney")
             .WithSummary("Deposit money")
             .WithDescription("Adds money to an open account and answers with the new balance and version." + CommandHeadersNote)
-            .AcceptsJson<MoneyMovementRequest>(required: true)
+            .AcceptsJson(required: true, example: new MoneyMovementRequest { Amount = 100.00m, Currency = Currency.EUR.Code, Reference = "First salary" })
             .ProducesCommandProblems();
 
         accounts.MapPost("/{id}/withdrawals", Withdraw)
             .WithName("WithdrawMoney")
             .WithSummary("Withdraw money")
             .WithDescription("Takes money from an open account. A withdrawal beyond the balance plus the overdraft limit is declined with 422; the decline is recorded, so the version rises." + CommandHeadersNote)
-            .AcceptsJson<MoneyMovementRequest>(required: true)
+            .AcceptsJson(required: true, example: new MoneyMovementRequest { Amount = 25.00m, Currency = Currency.EUR.Code, Reference = "Cash machine" })
             .ProducesCommandProblems();
 
         accounts.MapPost("/{id}/close", Close)
             .WithName("CloseAccount")
             .WithSummary("Close an account")
             .WithDescription("Closes an account whose balance is exactly zero; otherwise 422 (recorded). No body is needed." + CommandHeadersNote)
-            .AcceptsJson<CloseAccountRequest>(required: false)
+            .AcceptsJson(required: false, example: CloseAccountRequest.Empty)
             .ProducesCommandProblems();
 
         accounts.MapGet("/{id}", GetAccount)
@@ -92,6 +92,7 @@ public static class AccountsEndpoints
             .WithName("GetAccountsByOwner")
             .WithSummary("Find an owner's accounts")
             .WithDescription($"Accounts whose owner is exactly 'owner', oldest first, from the read model. limit is 1 to {MaxPageSize} (default {DefaultPageSize}).")
+            .RequiresQuery("owner", example: "Ada Lovelace")
             .ProducesProblem(StatusCodes.Status400BadRequest);
 
         return routes;

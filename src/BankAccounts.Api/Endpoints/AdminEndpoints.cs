@@ -26,6 +26,7 @@ public static class AdminEndpoints
             .WithName("RebuildProjection")
             .WithSummary("Rebuild a projection")
             .WithDescription("Empties the projection's tables and offset and replays it from the start of the journal. Answers 202 once the reset is done; the replay continues in the background.")
+            .WithRouteValues("name", ProjectionNames.All)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         routes.MapGet("/admin/integrity", CheckIntegrity)

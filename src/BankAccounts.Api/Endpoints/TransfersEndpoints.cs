@@ -26,8 +26,15 @@ public static class TransfersEndpoints
             .WithDescription(
                 "Records the transfer and answers 202 with its location; the money then moves in the background. " +
                 "Only accounts of the same currency: a destination in another currency, closed or unknown is refused and the source refunded (status failed). " +
-                "With an Idempotency-Key the transfer id is derived from the key, so a retried request never starts a second transfer.")
-            .AcceptsJson<TransferRequest>(required: true)
+                "With an Idempotency-Key the transfer id is derived from the key, so a retried request never starts a second transfer. " +
+                "If-Match does not apply (a transfer involves two accounts) and is refused with 400. The example's account ids are placeholders: use two of your accounts.")
+            .AcceptsJson(required: true, ifMatch: false, example: new TransferRequest
+            {
+                FromAccountId = Guid.Parse("3f2504e0-4f89-41d3-9a0c-0305e82c3301"),
+                ToAccountId = Guid.Parse("7c9e6679-7425-40de-944b-e07fc1f90ae7"),
+                Amount = 10.00m,
+                Reference = "Rent, March",
+            })
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)

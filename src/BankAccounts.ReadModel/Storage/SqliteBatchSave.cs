@@ -15,7 +15,7 @@ namespace BankAccounts.ReadModel.Storage;
 /// what <c>SaveChanges</c> would store. It runs inside the caller's transaction; on any other
 /// provider, or for anything but plain inserts and updates, it is <c>SaveChanges</c>.
 /// </summary>
-/// <remarks>Measured on a rebuild of 100,000 events: see README "Performance".</remarks>
+/// <remarks>Measured on a rebuild of 100,000 events: see docs/performance.md.</remarks>
 internal static class SqliteBatchSave
 {
     public static async Task SaveChangesAsync(DbContext db, CancellationToken cancellationToken)
