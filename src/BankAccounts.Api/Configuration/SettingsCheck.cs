@@ -20,6 +20,7 @@ public static class SettingsCheck
     {
         ["ReadModel"] = typeof(ReadModelOptions),
         ["Security"] = typeof(SecurityOptions),
+        ["Telemetry"] = typeof(Telemetry.TelemetryOptions),
     };
 
     /// <summary>Whole numbers where zero means something; every other whole number must be positive.</summary>
