@@ -65,7 +65,7 @@ public static class TelemetryHosting
                 {
                     metrics.AddPrometheusExporter();
                 }
-                if (exporting)
+                if (exporting && options.OtlpMetrics)
                 {
                     metrics.AddOtlpExporter(otlp => Configure(otlp, options, "/v1/metrics"));
                 }

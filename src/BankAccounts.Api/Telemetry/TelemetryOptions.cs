@@ -19,6 +19,9 @@ public sealed class TelemetryOptions
 
     public OtlpProtocol OtlpProtocol { get; set; } = OtlpProtocol.Grpc;
 
+    /// <summary>Whether metrics go over OTLP too (off when Prometheus scrapes <c>/metrics</c> instead, as in docker-compose).</summary>
+    public bool OtlpMetrics { get; set; } = true;
+
     /// <summary>
     /// The share of new traces recorded (0..1), decided where a trace starts (the HTTP request) and followed by every
     /// span of it, through the entity, the journal write, the transfer steps and the projection (linked).
