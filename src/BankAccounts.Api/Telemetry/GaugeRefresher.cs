@@ -39,7 +39,8 @@ internal sealed class GaugeRefresher : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(_options.GaugeRefreshInterval);
-        do
+        // The first refresh waits one interval: at start the read model's schema may still be being created.
+        while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
@@ -56,7 +57,6 @@ internal sealed class GaugeRefresher : BackgroundService
                 _log.LogWarning(e, "Refreshing the telemetry gauges failed.");
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
     private static async Task<int> ActiveAsync<T>(IRequiredActor<T> region, CancellationToken cancellationToken)

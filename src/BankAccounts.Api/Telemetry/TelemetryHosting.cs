@@ -46,7 +46,12 @@ public static class TelemetryHosting
         services.TryAddSingleton<IParkedEventCounts, NoParkedEvents>();
         services.AddSingleton(provider => ActivatorUtilities.CreateInstance<ReadSideGauges>(
             provider, provider.GetRequiredService<BankAccounts.Actors.Hosting.BankAccountsOptions>().Journal));
-        services.AddHostedService<GaugeRefresher>();
+        var exporting = !string.IsNullOrWhiteSpace(options.OtlpEndpoint);
+        var metricsRead = options.PrometheusEndpoint || (exporting && options.OtlpMetrics);
+        if (metricsRead)
+        {
+            services.AddHostedService<GaugeRefresher>();
+        }
         services.AddSingleton<RejectedRequests>();
         services.AddAuthorizationBuilder().AddPolicy(ScrapePolicy, policy => policy
             .RequireAssertion(context => IsAdmin(context) || (context.Resource is HttpContext http && HasScrapeToken(http, options.ScrapeToken))));
@@ -55,10 +60,12 @@ public static class TelemetryHosting
         builder.Logging.Configure(logging => logging.ActivityTrackingOptions =
             ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
 
-        var exporting = !string.IsNullOrWhiteSpace(options.OtlpEndpoint);
         var telemetry = services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService("bank-accounts", serviceInstanceId: Environment.MachineName))
-            .WithMetrics(metrics =>
+            .ConfigureResource(resource => resource.AddService("bank-accounts", serviceInstanceId: Environment.MachineName));
+        if (metricsRead)
+        {
+            // Instruments nobody listens to cost next to nothing: without a reader no meter provider is built.
+            telemetry.WithMetrics(metrics =>
             {
                 metrics.AddMeter(Meters).AddRuntimeInstrumentation().AddNpgsqlInstrumentation();
                 if (options.PrometheusEndpoint)
@@ -70,6 +77,7 @@ public static class TelemetryHosting
                     metrics.AddOtlpExporter(otlp => Configure(otlp, options, "/v1/metrics"));
                 }
             });
+        }
         if (exporting)
         {
             // Spans cost only where someone listens: without an exporter no tracer provider is built at all.

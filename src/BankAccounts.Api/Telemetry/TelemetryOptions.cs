@@ -24,9 +24,10 @@ public sealed class TelemetryOptions
 
     /// <summary>
     /// The share of new traces recorded (0..1), decided where a trace starts (the HTTP request) and followed by every
-    /// span of it, through the entity, the journal write, the transfer steps and the projection (linked).
+    /// span of it, through the entity, the journal write, the transfer steps and the projection (linked). A request
+    /// that arrives with a sampled W3C <c>traceparent</c> is always recorded.
     /// </summary>
-    public double TraceSampleRatio { get; set; } = 1.0;
+    public double TraceSampleRatio { get; set; } = 0.1;
 
     /// <summary>Whether <c>/metrics</c> (Prometheus text format) answers; admins (JWT) or <see cref="ScrapeToken"/> only.</summary>
     public bool PrometheusEndpoint { get; set; } = true;
@@ -47,9 +48,10 @@ public sealed class TelemetryOptions
         {
             problems.Add($"Setting '{SectionName}:TraceSampleRatio' = '{TraceSampleRatio}' must be between 0 and 1.");
         }
-        if (!string.IsNullOrWhiteSpace(OtlpEndpoint) && !Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out _))
+        if (!string.IsNullOrWhiteSpace(OtlpEndpoint)
+            && !(Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out var endpoint) && (endpoint.Scheme == Uri.UriSchemeHttp || endpoint.Scheme == Uri.UriSchemeHttps)))
         {
-            problems.Add($"Setting '{SectionName}:OtlpEndpoint' = '{OtlpEndpoint}' is not an absolute URI (e.g. http://otel-collector:4317).");
+            problems.Add($"Setting '{SectionName}:OtlpEndpoint' = '{OtlpEndpoint}' is not an http(s) address (e.g. http://otel-collector:4317).");
         }
         if (ScrapeToken is { Length: > 0 and < 16 })
         {

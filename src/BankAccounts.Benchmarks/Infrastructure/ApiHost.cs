@@ -35,7 +35,8 @@ internal sealed class ApiHost : IAsyncDisposable
     /// <summary>A teller's bearer token: opens accounts and deposits on any of them.</summary>
     public AuthenticationHeaderValue Authorization { get; }
 
-    public static async Task<ApiHost> StartAsync(BenchmarkStore store)
+    /// <param name="extraArgs">More settings on the command line (they win over the ones set here).</param>
+    public static async Task<ApiHost> StartAsync(BenchmarkStore store, params string[] extraArgs)
     {
         var provider = store.Provider == StorageProvider.PostgreSql ? "PostgreSql" : "Sqlite";
         var security = new SecurityOptions { SigningKeyFile = Path.Combine(Path.GetTempPath(), "bankaccounts-bench", $"jwt-{Guid.NewGuid():N}.pem") };
@@ -51,6 +52,7 @@ internal sealed class ApiHost : IAsyncDisposable
             $"--BankAccounts:ReadModel:Provider={provider}",
             $"--BankAccounts:ReadModel:ConnectionString={store.ReadModelConnectionString}",
             "--Logging:LogLevel:Default=Warning",
+            .. extraArgs,
         ]);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();

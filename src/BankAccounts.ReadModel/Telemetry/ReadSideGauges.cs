@@ -78,7 +78,7 @@ public sealed class ReadSideGauges
             foreach (var projection in ProjectionSupervisor.Projections())
             {
                 var offset = offsets.GetValueOrDefault(projection.Name);
-                var (behind, oldestTicks) = await BehindAsync(journal, projection.Tag, offset, cancellationToken);
+                var (behind, oldestTicks) = await BehindOrNothingAsync(journal, projection.Tag, offset, cancellationToken);
                 var seconds = behind == 0 ? 0 : Math.Max(0, (now.UtcTicks - oldestTicks) / (double)TimeSpan.TicksPerSecond);
                 projections[projection.Name] = new ProjectionLag(offset, behind, seconds);
             }
@@ -110,6 +110,20 @@ public sealed class ReadSideGauges
             await SqliteDatabase.ConfigureAsync(connection, _journal.SqliteSynchronous, cancellationToken);
         }
         return connection;
+    }
+
+    /// <summary>A node whose journal was never written to has no journal table yet: nothing is behind.</summary>
+    private static async Task<(long Behind, long OldestTicks)> BehindOrNothingAsync(DbConnection journal, string tag, long offset, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await BehindAsync(journal, tag, offset, cancellationToken);
+        }
+        catch (DbException e) when (e is SqliteException { SqliteErrorCode: 1 } && e.Message.Contains("no such table", StringComparison.Ordinal)
+            || e is PostgresException { SqlState: PostgresErrorCodes.UndefinedTable })
+        {
+            return (0, 0);
+        }
     }
 
     /// <summary>How many events of <paramref name="tag"/> lie past <paramref name="offset"/> (bounded), and when the oldest was written.</summary>
