@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
+using BankAccounts.Actors.Telemetry;
 using BankAccounts.Domain;
 
 namespace BankAccounts.Actors;
@@ -29,6 +30,7 @@ public sealed class AccountActor : ReceivePersistentActor
     private long _confirmedSequenceNr;
     private long _lastSnapshotSequenceNr;
     private bool _savingSnapshot;
+    private readonly long _recoveryStartedAt = AccountTelemetry.RecoveryStarted();
 
     public AccountActor(string entityId, AccountsOptions options, TimeProvider clock, ICommandHistory history)
     {
@@ -49,7 +51,11 @@ public sealed class AccountActor : ReceivePersistentActor
             _lastSnapshotSequenceNr = offer.Metadata.SequenceNr;
         });
         Recover<AccountEvent>(@event => _state = Account.Evolve(_state, @event));
-        Recover<RecoveryCompleted>(_ => Confirmed(_state));
+        Recover<RecoveryCompleted>(_ =>
+        {
+            Confirmed(_state);
+            AccountTelemetry.Recovered(_recoveryStartedAt);
+        });
 
         Command<AccountCommand>(Handle);
         Command<AccountMessages.GetAccountState>(_ =>
@@ -57,16 +63,22 @@ public sealed class AccountActor : ReceivePersistentActor
             AnswerWhenDurable(_state);
             PassivateIfNeverOpened();
         });
-        Command<AccountMessages.StopAccount>(_ => DeferAsync(AccountMessages.StopAccount.Instance, _ => Context.Stop(Self)));
+        Command<AccountMessages.StopAccount>(_ => DeferAsync(AccountMessages.StopAccount.Instance, _ =>
+        {
+            AccountTelemetry.Passivated("account");
+            Context.Stop(Self);
+        }));
         Command<SaveSnapshotSuccess>(saved =>
         {
             _savingSnapshot = false;
+            AccountTelemetry.SnapshotSaved(succeeded: true);
             DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
             SnapshotIfDue(); // events confirmed while this save was running may already make the next one due
         });
         Command<SaveSnapshotFailure>(failed =>
         {
             _savingSnapshot = false;
+            AccountTelemetry.SnapshotSaved(succeeded: false);
             _log.Warning(failed.Cause, "Snapshot of {0} at {1} failed; recovery replays more events until the next one.", PersistenceId, failed.Metadata.SequenceNr);
         });
         Command<DeleteSnapshotsSuccess>(_ => { });
@@ -82,6 +94,7 @@ public sealed class AccountActor : ReceivePersistentActor
     {
         if (Account.Precheck(_state, command) is { } refused)
         {
+            AccountTelemetry.Refused(command, refused.Outcome);
             AnswerWhenDurable(refused.Outcome);
             PassivateIfNeverOpened();
             return;
@@ -147,9 +160,11 @@ public sealed class AccountActor : ReceivePersistentActor
 
     private void Decide(AccountCommand command, ProcessedCommand? remembered, IActorRef replyTo)
     {
+        var trace = AccountTelemetry.StartDecide(command, PersistenceId);
         var decision = Account.Decide(_state, command, _clock.GetUtcNow(), remembered);
         if (decision.Events.Count == 0)
         {
+            trace.Answered(decision.Outcome);
             DeferAsync(decision.Outcome, outcome => replyTo.Tell(outcome));
             PassivateIfNeverOpened();
             return;
@@ -157,6 +172,7 @@ public sealed class AccountActor : ReceivePersistentActor
 
         _state = decision.NewState;
         var pending = decision.Events.Count;
+        trace.Persisting(pending);
         PersistAllAsync(decision.Events, _ =>
         {
             if (--pending > 0)
@@ -165,6 +181,7 @@ public sealed class AccountActor : ReceivePersistentActor
             }
             Confirmed(decision.NewState);
             replyTo.Tell(decision.Outcome);
+            trace.Answered(decision.Outcome);
             SnapshotIfDue();
         });
     }

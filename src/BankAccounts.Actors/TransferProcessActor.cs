@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
+using BankAccounts.Actors.Telemetry;
 using BankAccounts.Domain;
 
 namespace BankAccounts.Actors;
@@ -23,6 +24,7 @@ public sealed class TransferProcessActor : ReceivePersistentActor, IWithTimers
     private TransferStep _inFlight = TransferStep.None;
     private int _attempt;
     private int _refusals;
+    private System.Diagnostics.Activity? _stepTrace;
 
     public TransferProcessActor(string entityId, IActorRef accounts, TransfersOptions options, TimeProvider clock)
     {
@@ -97,6 +99,7 @@ public sealed class TransferProcessActor : ReceivePersistentActor, IWithTimers
             return;
         }
         _inFlight = step;
+        _stepTrace = TransferTelemetry.StartStep(_state, step);
         var timeout = _options.StepTimeout;
         _sourceCurrency ??= _state.Debited?.Currency;
         if (_sourceCurrency is null)
@@ -106,13 +109,14 @@ public sealed class TransferProcessActor : ReceivePersistentActor, IWithTimers
                 Self, success: state => new SourceLookedUp(step, state), failure: e => new StepUnanswered(step, e));
             return;
         }
-        _accounts.Ask<CommandOutcome>(Transfer.CommandFor(_state, step), timeout).PipeTo(
+        _accounts.Ask<CommandOutcome>(TransferTelemetry.Traced(Transfer.CommandFor(_state, step), _stepTrace), timeout).PipeTo(
             Self, success: outcome => new StepAnswered(step, outcome), failure: e => new StepUnanswered(step, e));
     }
 
     private void OnSourceLookedUp(SourceLookedUp lookedUp)
     {
         _inFlight = TransferStep.None;
+        _stepTrace = TransferTelemetry.EndStep(_stepTrace, "source_looked_up");
         var source = lookedUp.Source;
         if (source.Status == AccountStatus.Open || source.PendingTransfers.TryGet(_state.Id, out _))
         {
@@ -129,6 +133,7 @@ public sealed class TransferProcessActor : ReceivePersistentActor, IWithTimers
     private void OnStepAnswered(StepAnswered answered)
     {
         _inFlight = TransferStep.None;
+        _stepTrace = TransferTelemetry.EndStep(_stepTrace, AccountTelemetry.OutcomeName(answered.Outcome));
         var now = _clock.GetUtcNow();
         var decision = Transfer.OnOutcome(_state, answered.Step, answered.Outcome, _sourceCurrency!, now);
         if (decision.Refused is { } refusal)
@@ -152,6 +157,7 @@ public sealed class TransferProcessActor : ReceivePersistentActor, IWithTimers
     private void OnStepUnanswered(StepUnanswered unanswered)
     {
         _inFlight = TransferStep.None;
+        _stepTrace = TransferTelemetry.EndStep(_stepTrace, "unanswered");
         RetryLater(unanswered.Step, $"no answer ({unanswered.Cause.GetType().Name})");
     }
 

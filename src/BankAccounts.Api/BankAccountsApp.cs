@@ -7,6 +7,7 @@ using BankAccounts.Api.Health;
 using BankAccounts.Api.Http;
 using BankAccounts.Api.Live;
 using BankAccounts.Api.Security;
+using BankAccounts.Api.Telemetry;
 using BankAccounts.ReadModel;
 using BankAccounts.ReadModel.Queries;
 using BankAccounts.ReadModel.Storage;
@@ -32,6 +33,7 @@ public static class BankAccountsApp
         var options = builder.Configuration.GetSection(BankAccountsOptions.SectionName).Get<BankAccountsOptions>() ?? new BankAccountsOptions();
         var readModelOptions = builder.Configuration.GetSection(ReadModelSectionName).Get<ReadModelOptions>() ?? new ReadModelOptions();
         var securityOptions = SecurityOptionsFrom(builder.Configuration);
+        builder.AddBankAccountsTelemetry(TelemetryHosting.OptionsFrom(builder.Configuration));
 
         var services = builder.Services;
         services.AddSingleton(options);
@@ -90,6 +92,7 @@ public static class BankAccountsApp
             StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePages();
+        app.UseRejectedRequestCounting();
         app.UseBankAccountsSecurity();
 
         var openApi = app.MapOpenApi();
@@ -109,6 +112,7 @@ public static class BankAccountsApp
         app.MapAdminApi();
         app.MapClusterApi();
         app.MapHealthApi();
+        app.MapMetricsEndpoint();
         return app;
     }
 

@@ -35,6 +35,7 @@ public sealed partial class ComposeSettingsSpecs
         var options = Bind<BankAccountsOptions>(WriteSide(configuration));
         var readModel = Bind<ReadModelOptions>(configuration.GetSection(BankAccountsApp.ReadModelSectionName));
         Bind<SecurityOptions>(configuration.GetSection(SecurityOptions.SectionName));
+        Assert.Empty(Bind<Api.Telemetry.TelemetryOptions>(configuration.GetSection(Api.Telemetry.TelemetryOptions.SectionName)).Problems());
 
         Assert.Equal((StorageProvider.PostgreSql, StorageProvider.PostgreSql), (options.Journal.Provider, readModel.Provider));
         Assert.True(options.Cluster.Port > 0, "A cluster node needs a fixed remoting port.");
@@ -158,6 +159,7 @@ public sealed partial class ComposeSettingsSpecs
         Bind<BankAccountsOptions>(WriteSide(configuration));
         Bind<ReadModelOptions>(configuration.GetSection(BankAccountsApp.ReadModelSectionName));
         Bind<SecurityOptions>(configuration.GetSection(SecurityOptions.SectionName));
+        Assert.Empty(Bind<Api.Telemetry.TelemetryOptions>(configuration.GetSection(Api.Telemetry.TelemetryOptions.SectionName)).Problems());
     }
 
     /// <summary>A value of the right type for the setting, so binding checks the name (the script computes the real values).</summary>
@@ -188,7 +190,7 @@ public sealed partial class ComposeSettingsSpecs
         new ConfigurationBuilder()
             .AddInMemoryCollection(configuration.AsEnumerable()
                 .Where(e => e.Value is not null)
-                .Where(e => !new[] { BankAccountsApp.ReadModelSectionName, SecurityOptions.SectionName }
+                .Where(e => !new[] { BankAccountsApp.ReadModelSectionName, SecurityOptions.SectionName, Api.Telemetry.TelemetryOptions.SectionName }
                     .Any(section => e.Key.StartsWith(section + ":", StringComparison.OrdinalIgnoreCase))))
             .Build()
             .GetSection(BankAccountsOptions.SectionName);

@@ -73,6 +73,37 @@ public sealed class PostgreSqlApiSpecs(ClusterEnvironment environment)
         }
     }
 
+    /// <summary>The gauges read the PostgreSQL journal (lag query) and read model (transfers); /metrics shows them.</summary>
+    [Fact]
+    public async Task Should_report_projection_lag_and_transfers_read_from_PostgreSQL_in_a_scrape()
+    {
+        var database = await environment.Postgres.CreateDatabaseAsync("telemetry");
+        await using var app = await InProcessApp.StartAsync(database, "--BankAccounts:Telemetry:GaugeRefreshInterval=00:00:00.200");
+        var id = await BankApi.OpenAccountAsync(app.Http, "Ada");
+        using (var deposit = await BankApi.DepositAsync(app.Http, id, 10m, "telemetry"))
+        {
+            await BankApi.ExpectAsync(deposit, HttpStatusCode.OK);
+        }
+        await BankApi.ReadModelAccountAsync(app.Http, id, 2);
+        using var admin = app.ClientFor(Role.Admin);
+
+        var scrape = "";
+        await Eventually.Until(
+            async () =>
+            {
+                scrape = await admin.GetStringAsync("/metrics");
+                return scrape.Split('\n').Any(l => l.StartsWith("bankaccounts_projection_offset{", StringComparison.Ordinal)
+                        && l.Contains("projection=\"account-ledger\"", StringComparison.Ordinal) && !l.EndsWith(" 0", StringComparison.Ordinal))
+                    && scrape.Split('\n').Any(l => l.StartsWith("bankaccounts_projection_lag_events{", StringComparison.Ordinal)
+                        && l.Contains("projection=\"account-ledger\"", StringComparison.Ordinal) && l.EndsWith(" 0", StringComparison.Ordinal));
+            },
+            TimeSpan.FromSeconds(30),
+            "the gauges show the ledger projection caught up on PostgreSQL",
+            () => Task.FromResult(string.Join(" | ", scrape.Split('\n').Where(l => l.StartsWith("bankaccounts_projection", StringComparison.Ordinal)))));
+
+        Assert.Contains(scrape.Split('\n'), l => l.StartsWith("bankaccounts_transfers{", StringComparison.Ordinal) && l.Contains("status=\"pending\"", StringComparison.Ordinal));
+    }
+
     private static async Task<long> ScalarAsync(NpgsqlConnection connection, string sql)
     {
         await using var command = new NpgsqlCommand(sql, connection);
@@ -84,6 +115,7 @@ public sealed class PostgreSqlApiSpecs(ClusterEnvironment environment)
     {
         private readonly WebApplication _app;
         private readonly string _signingKeyFile;
+        private readonly List<HttpClient> _clients = [];
 
         private InProcessApp(WebApplication app, HttpClient http, string signingKeyFile)
         {
@@ -94,7 +126,17 @@ public sealed class PostgreSqlApiSpecs(ClusterEnvironment environment)
 
         public HttpClient Http { get; }
 
-        public static async Task<InProcessApp> StartAsync(string connectionString)
+        /// <summary>A client with a token of <paramref name="role"/>, disposed with the app.</summary>
+        public HttpClient ClientFor(Role role)
+        {
+            var token = TokenIssuer.From(new SecurityOptions { SigningKeyFile = _signingKeyFile })
+                .Issue(new Principal($"postgres-specs-{role}", role), TimeSpan.FromHours(1));
+            var client = new HttpClient { BaseAddress = Http.BaseAddress, Timeout = Http.Timeout, DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", token) } };
+            _clients.Add(client);
+            return client;
+        }
+
+        public static async Task<InProcessApp> StartAsync(string connectionString, params string[] extraArgs)
         {
             var security = new SecurityOptions { SigningKeyFile = Path.Combine(Path.GetTempPath(), "bankaccounts-cluster-tests", $"jwt-{Guid.NewGuid():N}.pem") };
             var app = BankAccountsApp.Build([
@@ -106,6 +148,7 @@ public sealed class PostgreSqlApiSpecs(ClusterEnvironment environment)
                 $"--BankAccounts:ReadModel:ConnectionString={connectionString}",
                 "--BankAccounts:Accounts:SnapshotEvery=3",
                 "--Logging:LogLevel:Default=Warning",
+                .. extraArgs,
             ]);
             await app.StartAsync();
             var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
@@ -122,6 +165,7 @@ public sealed class PostgreSqlApiSpecs(ClusterEnvironment environment)
         public async ValueTask DisposeAsync()
         {
             Http.Dispose();
+            _clients.ForEach(c => c.Dispose());
             await _app.StopAsync();
             await _app.DisposeAsync();
             File.Delete(_signingKeyFile);

@@ -22,6 +22,7 @@ public static class SettingsCheck
         ["ReadModel"] = typeof(ReadModelOptions),
         ["Security"] = typeof(SecurityOptions),
         ["Live"] = typeof(LiveOptions),
+        ["Telemetry"] = typeof(Telemetry.TelemetryOptions),
     };
 
     /// <summary>Whole numbers where zero means something; every other whole number must be positive.</summary>

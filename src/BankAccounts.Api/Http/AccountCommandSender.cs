@@ -14,8 +14,14 @@ internal sealed class AccountCommandSender(IRequiredActor<AccountActor> region, 
 {
     public TimeSpan Timeout => options.Accounts.AskTimeout;
 
-    public Task<AccountAnswer<CommandOutcome>> SendAsync(AccountCommand command, CancellationToken cancellationToken) =>
-        AskAsync<CommandOutcome>(command, cancellationToken);
+    public async Task<AccountAnswer<CommandOutcome>> SendAsync(AccountCommand command, CancellationToken cancellationToken)
+    {
+        // The ask is a client span of the request; the entity's span becomes its child through the command.
+        using var ask = Telemetry.CommandTelemetry.StartAsk(command);
+        var answer = await AskAsync<CommandOutcome>(Telemetry.CommandTelemetry.Traced(command, ask), cancellationToken);
+        Telemetry.CommandTelemetry.Answered(ask, answer.TimedOut);
+        return answer;
+    }
 
     public Task<AccountAnswer<AccountState>> GetStateAsync(AccountId id, CancellationToken cancellationToken) =>
         AskAsync<AccountState>(new AccountMessages.GetAccountState(id), cancellationToken);

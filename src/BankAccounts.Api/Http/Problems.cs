@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace BankAccounts.Api.Http;
 
 /// <summary>Every error answer of the API, as RFC 7807 problem details.</summary>
-internal static class Problems
+internal static partial class Problems
 {
     public static ProblemHttpResult Invalid(string field, string message) =>
         Invalid(new Dictionary<string, string[]> { [field] = [message] });

@@ -41,7 +41,8 @@ internal sealed class ApiHost : IAsyncDisposable
     public AuthenticationHeaderValue AuthorizationFor(Principal caller) =>
         new("Bearer", _tokens.Issue(caller, TimeSpan.FromDays(1)));
 
-    public static async Task<ApiHost> StartAsync(BenchmarkStore store)
+    /// <param name="extraArgs">More settings on the command line (they win over the ones set here).</param>
+    public static async Task<ApiHost> StartAsync(BenchmarkStore store, params string[] extraArgs)
     {
         var provider = store.Provider == StorageProvider.PostgreSql ? "PostgreSql" : "Sqlite";
         var security = new SecurityOptions { SigningKeyFile = Path.Combine(Path.GetTempPath(), "bankaccounts-bench", $"jwt-{Guid.NewGuid():N}.pem") };
@@ -57,6 +58,7 @@ internal sealed class ApiHost : IAsyncDisposable
             $"--BankAccounts:ReadModel:Provider={provider}",
             $"--BankAccounts:ReadModel:ConnectionString={store.ReadModelConnectionString}",
             "--Logging:LogLevel:Default=Warning",
+            .. extraArgs,
         ]);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();

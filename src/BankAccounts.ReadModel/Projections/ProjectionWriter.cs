@@ -35,6 +35,7 @@ public sealed class ProjectionWriter(IDbContextFactory<ReadModelDbContext> dbFac
         {
             return;
         }
+        using var activity = Telemetry.ProjectionTelemetry.StartApply(projection.Name, fresh);
         await projection.ApplyAsync(db, fresh, cancellationToken);
         offset.Offset = fresh[^1].Offset;
         offset.UpdatedAt = DateTimeOffset.UtcNow;
