@@ -68,7 +68,7 @@ public static class LiveEventsEndpoints
         {
             return refused;
         }
-        return Follow(http, subscriptions, feed.Account(accountId, after), after, last => $"/accounts/{accountId}/events/live?from={Next(last)}");
+        return Follow(http, subscriptions, "account", feed.Account(accountId, after), after, last => $"/accounts/{accountId}/events/live?from={Next(last)}");
     }
 
     private static Results<ServerSentEventsResult<string>, ProblemHttpResult> FollowAllAccounts(
@@ -79,13 +79,13 @@ public static class LiveEventsEndpoints
         {
             return problem;
         }
-        return Follow(http, subscriptions, feed.AllAccounts(after), after, last => $"/events/live?from={Next(last)}");
+        return Follow(http, subscriptions, "all", feed.AllAccounts(after), after, last => $"/events/live?from={Next(last)}");
     }
 
     private static Results<ServerSentEventsResult<string>, ProblemHttpResult> Follow(
-        HttpContext http, LiveSubscriptions subscriptions, Source<LiveEvent, NotUsed> source, long after, Func<long, string> resumeUrl)
+        HttpContext http, LiveSubscriptions subscriptions, string feedName, Source<LiveEvent, NotUsed> source, long after, Func<long, string> resumeUrl)
     {
-        var subscription = subscriptions.TryStart(http.Caller().Subject, source, after);
+        var subscription = subscriptions.TryStart(http.Caller().Subject, feedName, source, after);
         if (subscription is null)
         {
             http.Response.Headers.RetryAfter = "5";

@@ -1,3 +1,4 @@
+using BankAccounts.Actors.Telemetry;
 using System.Collections.Concurrent;
 using Akka;
 using Akka.Actor;
@@ -31,7 +32,7 @@ internal sealed class LiveSubscriptions(LiveOptions options, ActorSystem system,
     /// Starts <paramref name="source"/> into a new subscription of <paramref name="caller"/>, which has
     /// delivered up to <paramref name="after"/>; null when the caller or the node already has as many as allowed.
     /// </summary>
-    public LiveSubscription? TryStart(string caller, Source<LiveEvent, NotUsed> source, long after)
+    public LiveSubscription? TryStart(string caller, string feed, Source<LiveEvent, NotUsed> source, long after)
     {
         if (_byCaller.AddOrUpdate(caller, 1, (_, open) => open + 1) > options.MaxSubscriptionsPerCaller)
         {
@@ -44,11 +45,13 @@ internal sealed class LiveSubscriptions(LiveOptions options, ActorSystem system,
             Leave(caller);
             return null;
         }
+        var counted = BankAccountsTelemetry.LiveSubscriberConnected(feed);
         return new LiveSubscription(
             source, after, options, _materializer.Value, lifetime.ApplicationStopping,
             onOverflow: () => Interlocked.Increment(ref _overflows),
             onEnd: () =>
             {
+                counted.Dispose();
                 Interlocked.Decrement(ref _open);
                 Leave(caller);
             });
