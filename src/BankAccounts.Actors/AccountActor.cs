@@ -1,6 +1,11 @@
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
+using Akka.Persistence.Query;
+using Akka.Persistence.Sql.Query;
+using Akka.Streams;
+using BankAccounts.Actors.Chain;
+using BankAccounts.Actors.Serialization;
 using BankAccounts.Domain;
 
 namespace BankAccounts.Actors;
@@ -15,6 +20,8 @@ namespace BankAccounts.Actors;
 /// Nothing is answered before it is durable: outcomes of commands that persist nothing are
 /// deferred behind the pending writes, and a failed or rejected write stops the entity so it
 /// recovers the truth from the journal (callers then retry with the same command id).
+/// Every event is sealed into the stream's hash chain (<see cref="EventChain"/>) before it is persisted;
+/// the state carries the chain's head (<see cref="AccountState.ChainHead"/>), and so do snapshots.
 /// </remarks>
 public sealed class AccountActor : ReceivePersistentActor
 {
@@ -23,6 +30,7 @@ public sealed class AccountActor : ReceivePersistentActor
     private readonly TimeProvider _clock;
     private readonly ICommandHistory _history;
     private readonly ActorSystem _system = Context.System;
+    private readonly EventChain _chain;
     private JournalCommandIndex? _journalIndex;
     private AccountState _state;
     private AccountState _confirmedState;
@@ -42,14 +50,29 @@ public sealed class AccountActor : ReceivePersistentActor
         _state = AccountState.Initial(id);
         _confirmedState = _state;
         PersistenceId = AccountPersistenceId.For(id);
+        _chain = new EventChain(Context.System, PersistenceId, options.ChainEvents);
 
         Recover<SnapshotOffer>(offer =>
         {
             _state = (AccountState)offer.Snapshot;
             _lastSnapshotSequenceNr = offer.Metadata.SequenceNr;
+            _chain.StartFrom(_state.ChainHead);
         });
-        Recover<AccountEvent>(@event => _state = Account.Evolve(_state, @event));
-        Recover<RecoveryCompleted>(_ => Confirmed(_state));
+        Recover<AccountEvent>(@event =>
+        {
+            _state = Account.Evolve(_state, @event);
+            _chain.Follow(@event);
+        });
+        Recover<RecoveryCompleted>(_ =>
+        {
+            if (_chain.IsReady)
+            {
+                _state = _state with { ChainHead = _chain.Head };
+                Confirmed(_state);
+                return;
+            }
+            LearnChainHead();
+        });
 
         Command<AccountCommand>(Handle);
         Command<AccountMessages.GetAccountState>(_ =>
@@ -155,19 +178,60 @@ public sealed class AccountActor : ReceivePersistentActor
             return;
         }
 
-        _state = decision.NewState;
-        var pending = decision.Events.Count;
-        PersistAllAsync(decision.Events, _ =>
+        var events = _chain.Seal(decision.Events);
+        var newState = decision.NewState with { ChainHead = _chain.Head };
+        _state = newState;
+        var pending = events.Count;
+        PersistAllAsync(events, _ =>
         {
             if (--pending > 0)
             {
                 return;
             }
-            Confirmed(decision.NewState);
+            Confirmed(newState);
             replyTo.Tell(decision.Outcome);
             SnapshotIfDue();
         });
     }
+
+    /// <summary>
+    /// The stream ends at a snapshot written before the chain existed, so no replayed event told the
+    /// head: read the last stored event's hash from the journal before deciding anything (messages wait).
+    /// </summary>
+    private void LearnChainHead()
+    {
+        BecomeStacked(() =>
+        {
+            Command<ChainHeadLearned>(learned =>
+            {
+                _chain.Learn(learned.Head);
+                _state = _state with { ChainHead = learned.Head };
+                Confirmed(_state);
+                UnbecomeStacked();
+                Stash.UnstashAll();
+            });
+            Command<Status.Failure>(failed =>
+            {
+                // Unanswered callers retry; the next incarnation tries again.
+                _log.Warning(failed.Cause, "Could not read the chain head of {0}; stopping.", PersistenceId);
+                Context.Stop(Self);
+            });
+            CommandAny(_ => Stash.Stash());
+        });
+        StoredHashAtAsync(Context.System, PersistenceId, LastSequenceNr).PipeTo(Self, success: head => new ChainHeadLearned(head));
+    }
+
+    private static async Task<string> StoredHashAtAsync(ActorSystem system, string persistenceId, long sequenceNr)
+    {
+        var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var envelopes = await journal.CurrentEventsByPersistenceId(persistenceId, sequenceNr, sequenceNr)
+            .RunWith(Akka.Streams.Dsl.Sink.Seq<EventEnvelope>(), system.Materializer());
+        return envelopes is [var last] && StoredEventHashes.OfStored(last.Event) is { } hash
+            ? hash
+            : throw new InvalidOperationException($"Event {sequenceNr} of {persistenceId} could not be read.");
+    }
+
+    private sealed record ChainHeadLearned(string Head);
 
     /// <summary>
     /// An account nobody opened stops right after answering: a flood of commands or queries for
