@@ -96,6 +96,7 @@ public static class BankAccountsApp
             scalar.AllowAnonymous();
         }
         app.MapAccountsApi();
+        app.MapVerificationApi();
         app.MapTransfersApi();
         app.MapAdminApi();
         app.MapClusterApi();
