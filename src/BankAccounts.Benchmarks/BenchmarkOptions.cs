@@ -6,7 +6,7 @@ namespace BankAccounts.Benchmarks;
 /// <summary>Command line of the benchmark; every knob has the issue's default size.</summary>
 internal sealed record BenchmarkOptions
 {
-    public static readonly string[] AllScenarios = ["actor", "rest", "recovery", "projection"];
+    public static readonly string[] AllScenarios = ["actor", "rest", "recovery", "projection", "chain"];
     public static readonly string[] KnownScenarios = [.. AllScenarios, "scale"];
 
     /// <summary>Scenarios to run; <c>all</c> means everything but the opt-in <c>scale</c>.</summary>
@@ -50,7 +50,7 @@ internal sealed record BenchmarkOptions
     public static string Usage => """
         dotnet run -c Release --project src/BankAccounts.Benchmarks -- [options]
 
-          --scenario all|actor|rest|recovery|projection|scale[,…]   default: all (= everything but scale)
+          --scenario all|actor|rest|recovery|projection|chain|scale[,…]   default: all (= everything but scale)
           --provider sqlite|postgres                                 default: sqlite
           --pg "Host=…;Username=…;Database=postgres"                 PostgreSQL server (else $BANKACCOUNTS_BENCH_PG, else scripts/postgres.sh)
           --accounts N          accounts for the actor and REST paths (1000)

@@ -23,23 +23,25 @@ public sealed class EventChain
     {
         _serialization = system.Serialization;
         _enabled = enabled;
-        Head = StoredEventHashes.Genesis(persistenceId);
+        _head = StoredEventHashes.Genesis(persistenceId);
     }
 
-    /// <summary>The hash of the last stored event (the genesis on an empty stream); null while unknown.</summary>
-    public string? Head { get; private set; }
+    private string? _head;
+
+    /// <summary>The hash of the last stored event (the genesis on an empty stream); null while unknown, and always when sealing is off.</summary>
+    public string? Head => _enabled ? _head : null;
 
     /// <summary>Whether events can be sealed now: the head is known, or sealing is off.</summary>
-    public bool IsReady => Head is not null || !_enabled;
+    public bool IsReady => _head is not null || !_enabled;
 
     /// <summary>Recovery found a snapshot: its head (null for a snapshot written before the chain).</summary>
-    public void StartFrom(string? snapshotHead) => Head = snapshotHead;
+    public void StartFrom(string? snapshotHead) => _head = snapshotHead;
 
     /// <summary>Recovery replayed a stored event.</summary>
-    public void Follow(object storedEvent) => Head = StoredEventHashes.OfStored(storedEvent);
+    public void Follow(object storedEvent) => _head = StoredEventHashes.OfStored(storedEvent);
 
     /// <summary>The head learnt from the journal (the stored hash of the last event).</summary>
-    public void Learn(string head) => Head = head;
+    public void Learn(string head) => _head = head;
 
     public IReadOnlyList<AccountEvent> Seal(IReadOnlyList<AccountEvent> events) =>
         _enabled ? [.. events.Select(e => Sealed(e with { Metadata = e.Metadata with { PreviousHash = CurrentHead() } }))] : events;
@@ -47,14 +49,14 @@ public sealed class EventChain
     public IReadOnlyList<TransferEvent> Seal(IReadOnlyList<TransferEvent> events) =>
         _enabled ? [.. events.Select(e => Sealed(e with { Metadata = e.Metadata with { PreviousHash = CurrentHead() } }))] : events;
 
-    private string CurrentHead() => Head ?? throw new InvalidOperationException("The chain's head is unknown: learn it before sealing.");
+    private string CurrentHead() => _head ?? throw new InvalidOperationException("The chain's head is unknown: learn it before sealing.");
 
     private T Sealed<T>(T @event) where T : notnull
     {
         var serializer = _serialization.FindSerializerFor(@event);
         // Another serializer (only ever configured by hand) is trusted to serialize deterministically.
         var bytes = serializer is BankAccountsSerializer ours ? ours.Seal(@event) : serializer.ToBinary(@event);
-        Head = StoredEventHashes.Of(bytes);
+        _head = StoredEventHashes.Of(bytes);
         StoredEventHashes.RememberRead(@event, bytes);
         return @event;
     }
