@@ -124,11 +124,11 @@ public sealed class TamperEvidenceSpecs(ApiTestHost host) : IClassFixture<ApiTes
         using (var connection = new SqliteConnection($"Data Source={copy};Pooling=False"))
         {
             connection.Open();
-            using var clean = connection.CreateCommand();
+            using var others = connection.CreateCommand();
             // Only this account (the shared journal holds the other specs' tampering).
-            clean.CommandText = "DELETE FROM journal WHERE persistence_id <> $id";
-            clean.Parameters.AddWithValue("$id", "account-" + id);
-            clean.ExecuteNonQuery();
+            others.CommandText = "DELETE FROM journal WHERE persistence_id <> $id";
+            others.Parameters.AddWithValue("$id", "account-" + id);
+            others.ExecuteNonQuery();
         }
 
         var (clean, cleanOutput) = await RunVerb(copy);
