@@ -178,7 +178,9 @@ public sealed class ChainWalker(string persistenceId)
         }
         else if (link.PreviousHash != Expected(link.SequenceNr))
         {
-            broken = new ChainBreak(link.SequenceNr, ChainBreakKind.Modified, $"event {link.SequenceNr} does not link to event {link.SequenceNr - 1}");
+            broken = new ChainBreak(link.SequenceNr, ChainBreakKind.Modified, link.SequenceNr == 1
+                ? "event 1 does not link to the stream's genesis"
+                : $"event {link.SequenceNr} does not link to event {link.SequenceNr - 1}");
         }
         if (broken is not null)
         {
