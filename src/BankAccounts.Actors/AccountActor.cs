@@ -1,11 +1,8 @@
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
-using Akka.Persistence.Query;
-using Akka.Persistence.Sql.Query;
 using Akka.Streams;
 using BankAccounts.Actors.Chain;
-using BankAccounts.Actors.Serialization;
 using BankAccounts.Domain;
 
 namespace BankAccounts.Actors;
@@ -218,17 +215,7 @@ public sealed class AccountActor : ReceivePersistentActor
             });
             CommandAny(_ => Stash.Stash());
         });
-        StoredHashAtAsync(Context.System, PersistenceId, LastSequenceNr).PipeTo(Self, success: head => new ChainHeadLearned(head));
-    }
-
-    private static async Task<string> StoredHashAtAsync(ActorSystem system, string persistenceId, long sequenceNr)
-    {
-        var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
-        var envelopes = await journal.CurrentEventsByPersistenceId(persistenceId, sequenceNr, sequenceNr)
-            .RunWith(Akka.Streams.Dsl.Sink.Seq<EventEnvelope>(), system.Materializer());
-        return envelopes is [var last] && StoredEventHashes.OfStored(last.Event) is { } hash
-            ? hash
-            : throw new InvalidOperationException($"Event {sequenceNr} of {persistenceId} could not be read.");
+        new JournalChains(Context.System, Context.Materializer()).StoredHashAtAsync(PersistenceId, LastSequenceNr).PipeTo(Self, success: head => new ChainHeadLearned(head));
     }
 
     private sealed record ChainHeadLearned(string Head);

@@ -38,6 +38,7 @@ public static class BankAccountsApp
         services.AddReadModel(readModelOptions);
         services.AddSingleton<AccountQueries>();
         services.AddSingleton<AccountEventStream>();
+        services.AddSingleton(provider => new BankAccounts.Actors.Chain.JournalChains(provider.GetRequiredService<Akka.Actor.ActorSystem>()));
         services.AddSingleton<AccountCommandSender>();
         services.AddSingleton<ReadYourWritesGate>();
         services.AddBankAccountsHealthChecks();

@@ -13,11 +13,14 @@ namespace BankAccounts.Actors.Chain;
 /// Reads streams' hash chains from the journal (and the latest snapshot's head) and checks them with
 /// <see cref="ChainVerifier"/>: the verify endpoint, the offline <c>verify</c> verb and the specs use it.
 /// </summary>
-/// <remarks>One stream's links are held in memory while it is checked (about 200 bytes an event).</remarks>
-public sealed class JournalChains(ActorSystem system)
+/// <remarks>
+/// One stream's links are held in memory while it is checked (about 200 bytes an event). Keep one instance per
+/// actor system (a singleton in the host): each owns a materializer. An actor passes its own (<c>Context.Materializer()</c>).
+/// </remarks>
+public sealed class JournalChains(ActorSystem system, IMaterializer? materializer = null)
 {
     private static readonly TimeSpan SnapshotTimeout = TimeSpan.FromSeconds(30);
-    private readonly Lazy<IMaterializer> _materializer = new(() => system.Materializer());
+    private readonly Lazy<IMaterializer> _materializer = new(() => materializer ?? system.Materializer());
 
     private SqlReadJournal Journal => PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
 
@@ -65,6 +68,16 @@ public sealed class JournalChains(ActorSystem system)
             var at = links.Count > 0 ? links[^1].SequenceNr + 1 : 1;
             return (links, new ChainBreak(at, ChainBreakKind.Unreadable, $"the event after {at - 1} cannot be read: {e.GetBaseException().Message}"));
         }
+    }
+
+    /// <summary>The hash of the bytes event <paramref name="sequenceNr"/> of a stream is stored as (an entity learning its head).</summary>
+    public async Task<string> StoredHashAtAsync(string persistenceId, long sequenceNr)
+    {
+        var envelopes = await Journal.CurrentEventsByPersistenceId(persistenceId, sequenceNr, sequenceNr)
+            .RunWith(Sink.Seq<EventEnvelope>(), _materializer.Value);
+        return envelopes is [var stored] && StoredEventHashes.OfStored(stored.Event) is { } hash
+            ? hash
+            : throw new InvalidOperationException($"Event {sequenceNr} of {persistenceId} could not be read.");
     }
 
     /// <summary>The stored event as a link: its carried link and the hash of its stored bytes.</summary>

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using Akka.Actor;
 using BankAccounts.Actors;
 using BankAccounts.Actors.Chain;
 using BankAccounts.Api.Contracts;
@@ -35,7 +34,7 @@ public static class VerificationEndpoints
         string id,
         [Description("A head you hold (64 lower-case hex characters), e.g. from a statement; requires version.")] string? head,
         [Description("The sequence number (account version) the head was taken at; requires head.")] string? version,
-        HttpContext http, AccountEventStream events, AccountCommandSender accounts, ActorSystem system, CancellationToken cancellationToken)
+        HttpContext http, AccountEventStream events, AccountCommandSender accounts, JournalChains chains, CancellationToken cancellationToken)
     {
         if (!QueryParameters.TryParseAccountId(id, out var accountId, out var problem)
             || !QueryParameters.TryParse(version, nameof(version), 0, 1, long.MaxValue, out var headVersion, out problem))
@@ -66,7 +65,7 @@ public static class VerificationEndpoints
         {
             anchors.Add(new ChainAnchor(before.Version, liveHead, "live entity"));
         }
-        var report = await new JournalChains(system).VerifyAsync(
+        var report = await chains.VerifyAsync(
             AccountPersistenceId.For(accountId), anchors,
             async () => await accounts.GetStateAsync(accountId, cancellationToken) is { TimedOut: false, Value: { } after } ? after.Version : null,
             cancellationToken);
