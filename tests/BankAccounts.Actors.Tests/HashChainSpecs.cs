@@ -116,6 +116,40 @@ public sealed class HashChainSpecs
         Assert.NotSame(sealedBytes, serializer.ToBinary(@event with { }));
     }
 
+    [Fact]
+    public async Task Should_seal_each_event_with_the_hash_of_the_bytes_its_predecessor_will_be_stored_as()
+    {
+        await using var host = AccountsTestHost.Start();
+        var chain = new EventChain(host.System, "account-sealing", enabled: true);
+        var serializer = host.System.Serialization.FindSerializerFor(Deposit(1m));
+
+        var first = chain.Seal([Deposit(1m), Deposit(2m)]);
+        var second = chain.Seal([Deposit(3m)]);
+
+        Assert.Equal(StoredEventHashes.Genesis("account-sealing"), first[0].Metadata.PreviousHash);
+        Assert.Equal(StoredEventHashes.Of(serializer.ToBinary(first[0])), first[1].Metadata.PreviousHash);
+        Assert.Equal(StoredEventHashes.Of(serializer.ToBinary(first[1])), second[0].Metadata.PreviousHash);
+        Assert.Equal(StoredEventHashes.Of(serializer.ToBinary(second[0])), chain.Head);
+        Assert.Equal(chain.Head, StoredEventHashes.OfStored(second[0]));
+    }
+
+    [Fact]
+    public async Task Should_refuse_to_seal_while_the_head_is_unknown_and_seal_nothing_when_off()
+    {
+        await using var host = AccountsTestHost.Start();
+        var unknown = new EventChain(host.System, "account-unknown", enabled: true);
+        unknown.StartFrom(snapshotHead: null);
+        var off = new EventChain(host.System, "account-off", enabled: false);
+
+        Assert.False(unknown.IsReady);
+        Assert.Throws<InvalidOperationException>(() => unknown.Seal([Deposit(1m)]));
+        Assert.Null(Assert.Single(off.Seal([Deposit(1m)])).Metadata.PreviousHash);
+        Assert.Null(off.Head);
+    }
+
+    private static AccountEvent Deposit(decimal amount) =>
+        new AccountEvents.MoneyDeposited(new Money(amount, Currency.EUR), null, CommandId.New(), DateTimeOffset.UnixEpoch);
+
     private static void AssertLinked(string persistenceId, IReadOnlyList<byte[]> rows)
     {
         Assert.Equal(StoredEventHashes.Genesis(persistenceId), PreviousHash(rows[0]));
