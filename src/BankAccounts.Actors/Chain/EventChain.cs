@@ -14,7 +14,7 @@ namespace BankAccounts.Actors.Chain;
 /// (<see cref="StoredEventHashes.OfStored"/>, taken from the bytes as read, so even a release-1 event
 /// anchors the chain). An empty stream starts from <see cref="StoredEventHashes.Genesis"/>.
 /// </remarks>
-public sealed class EventChain
+internal sealed class EventChain
 {
     private readonly Akka.Serialization.Serialization _serialization;
     private readonly bool _enabled;
