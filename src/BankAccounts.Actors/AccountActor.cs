@@ -2,6 +2,8 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
 using BankAccounts.Actors.Telemetry;
+using Akka.Streams;
+using BankAccounts.Actors.Chain;
 using BankAccounts.Domain;
 
 namespace BankAccounts.Actors;
@@ -16,6 +18,8 @@ namespace BankAccounts.Actors;
 /// Nothing is answered before it is durable: outcomes of commands that persist nothing are
 /// deferred behind the pending writes, and a failed or rejected write stops the entity so it
 /// recovers the truth from the journal (callers then retry with the same command id).
+/// Every event is sealed into the stream's hash chain (<see cref="EventChain"/>) before it is persisted;
+/// the state carries the chain's head (<see cref="AccountState.ChainHead"/>), and so do snapshots.
 /// </remarks>
 public sealed class AccountActor : ReceivePersistentActor
 {
@@ -24,6 +28,7 @@ public sealed class AccountActor : ReceivePersistentActor
     private readonly TimeProvider _clock;
     private readonly ICommandHistory _history;
     private readonly ActorSystem _system = Context.System;
+    private readonly EventChain _chain;
     private JournalCommandIndex? _journalIndex;
     private AccountState _state;
     private AccountState _confirmedState;
@@ -44,17 +49,29 @@ public sealed class AccountActor : ReceivePersistentActor
         _state = AccountState.Initial(id);
         _confirmedState = _state;
         PersistenceId = AccountPersistenceId.For(id);
+        _chain = new EventChain(Context.System, PersistenceId, options.ChainEvents);
 
         Recover<SnapshotOffer>(offer =>
         {
             _state = (AccountState)offer.Snapshot;
             _lastSnapshotSequenceNr = offer.Metadata.SequenceNr;
+            _chain.StartFrom(_state.ChainHead);
         });
-        Recover<AccountEvent>(@event => _state = Account.Evolve(_state, @event));
+        Recover<AccountEvent>(@event =>
+        {
+            _state = Account.Evolve(_state, @event);
+            _chain.Follow(@event);
+        });
         Recover<RecoveryCompleted>(_ =>
         {
-            Confirmed(_state);
             AccountTelemetry.Recovered(_recoveryStartedAt);
+            if (_chain.IsReady)
+            {
+                _state = _state with { ChainHead = _chain.Head };
+                Confirmed(_state);
+                return;
+            }
+            LearnChainHead();
         });
 
         Command<AccountCommand>(Handle);
@@ -170,21 +187,52 @@ public sealed class AccountActor : ReceivePersistentActor
             return;
         }
 
-        _state = decision.NewState;
-        var pending = decision.Events.Count;
+        var events = _chain.Seal(decision.Events);
+        var newState = decision.NewState with { ChainHead = _chain.Head };
+        _state = newState;
+        var pending = events.Count;
         trace.Persisting(pending);
-        PersistAllAsync(decision.Events, _ =>
+        PersistAllAsync(events, _ =>
         {
             if (--pending > 0)
             {
                 return;
             }
-            Confirmed(decision.NewState);
+            Confirmed(newState);
             replyTo.Tell(decision.Outcome);
             trace.Answered(decision.Outcome);
             SnapshotIfDue();
         });
     }
+
+    /// <summary>
+    /// The stream ends at a snapshot written before the chain existed, so no replayed event told the
+    /// head: read the last stored event's hash from the journal before deciding anything (messages wait).
+    /// </summary>
+    private void LearnChainHead()
+    {
+        BecomeStacked(() =>
+        {
+            Command<ChainHeadLearned>(learned =>
+            {
+                _chain.Learn(learned.Head);
+                _state = _state with { ChainHead = learned.Head };
+                Confirmed(_state);
+                UnbecomeStacked();
+                Stash.UnstashAll();
+            });
+            Command<Status.Failure>(failed =>
+            {
+                // Unanswered callers retry; the next incarnation tries again.
+                _log.Warning(failed.Cause, "Could not read the chain head of {0}; stopping.", PersistenceId);
+                Context.Stop(Self);
+            });
+            CommandAny(_ => Stash.Stash());
+        });
+        new JournalChains(Context.System, Context.Materializer()).StoredHashAtAsync(PersistenceId, LastSequenceNr).PipeTo(Self, success: head => new ChainHeadLearned(head));
+    }
+
+    private sealed record ChainHeadLearned(string Head);
 
     /// <summary>
     /// An account nobody opened stops right after answering: a flood of commands or queries for

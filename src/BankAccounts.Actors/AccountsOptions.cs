@@ -14,4 +14,10 @@ public sealed class AccountsOptions
 
     /// <summary>How long a caller waits for an account's answer.</summary>
     public TimeSpan AskTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Whether account events are sealed into the hash chain. Code only, never a configuration key (the
+    /// binder sees public properties only): the benchmark turns it off to measure what the chain costs.
+    /// </summary>
+    internal bool ChainEvents { get; set; } = true;
 }

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
 using BankAccounts.Actors.Telemetry;
+using BankAccounts.Actors.Chain;
 using BankAccounts.Domain;
 
 namespace BankAccounts.Actors;
@@ -10,7 +11,8 @@ namespace BankAccounts.Actors;
 /// The process manager of one transfer (seed 004: it receives outcomes and dispatches commands).
 /// It records each step's result as an event before taking the next step, so after a crash,
 /// restart, passivation or hand-off it resumes exactly where it was; every step is an idempotent
-/// account command, so resending one after a lost answer moves money once.
+/// account command, so resending one after a lost answer moves money once. Its stream is a hash
+/// chain like an account's (<see cref="EventChain"/>; no snapshots, so recovery always ends knowing the head).
 /// </summary>
 public sealed class TransferProcessActor : ReceivePersistentActor, IWithTimers
 {
@@ -19,6 +21,7 @@ public sealed class TransferProcessActor : ReceivePersistentActor, IWithTimers
     private readonly IActorRef _accounts;
     private readonly TransfersOptions _options;
     private readonly TimeProvider _clock;
+    private readonly EventChain _chain;
     private TransferState _state;
     private Currency? _sourceCurrency;
     private TransferStep _inFlight = TransferStep.None;
@@ -37,8 +40,13 @@ public sealed class TransferProcessActor : ReceivePersistentActor, IWithTimers
         _clock = clock;
         _state = TransferState.Initial(id);
         PersistenceId = TransferPersistenceId.For(id);
+        _chain = new EventChain(Context.System, PersistenceId, enabled: true);
 
-        Recover<TransferEvent>(@event => _state = Transfer.Evolve(_state, @event));
+        Recover<TransferEvent>(@event =>
+        {
+            _state = Transfer.Evolve(_state, @event);
+            _chain.Follow(@event);
+        });
 
         Command<RequestTransfer>(Handle);
         Command<TransferMessages.GetTransfer>(_ =>
@@ -178,8 +186,9 @@ public sealed class TransferProcessActor : ReceivePersistentActor, IWithTimers
             then();
             return;
         }
-        var remaining = decision.Events.Count;
-        PersistAll(decision.Events, @event =>
+        var events = _chain.Seal(decision.Events);
+        var remaining = events.Count;
+        PersistAll(events, @event =>
         {
             _state = Transfer.Evolve(_state, @event);
             if (--remaining == 0)

@@ -42,6 +42,7 @@ public static class BankAccountsApp
         services.AddSingleton<AccountQueries>();
         services.AddSingleton<AccountHistoryQueries>();
         services.AddSingleton<AccountEventStream>();
+        services.AddSingleton(provider => new BankAccounts.Actors.Chain.JournalChains(provider.GetRequiredService<Akka.Actor.ActorSystem>()));
         services.AddSingleton<AccountCommandSender>();
         services.AddSingleton<ReadYourWritesGate>();
         services.AddBankAccountsHealthChecks();
@@ -107,6 +108,7 @@ public static class BankAccountsApp
         }
         app.MapAccountsApi();
         app.MapHistoryApi();
+        app.MapVerificationApi();
         app.MapTransfersApi();
         app.MapLiveEventsApi();
         app.MapAdminApi();

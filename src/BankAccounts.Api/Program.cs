@@ -10,6 +10,10 @@ if (TokenCommand.IsRequested(args))
 {
     return TokenCommand.Run(args, Console.Out, Console.Error);
 }
+if (VerifyCommand.IsRequested(args))
+{
+    return await VerifyCommand.RunAsync(args, Console.Out, Console.Error);
+}
 
 WebApplication app;
 try

@@ -6,7 +6,7 @@ namespace BankAccounts.Benchmarks;
 /// <summary>Command line of the benchmark; every knob has the issue's default size.</summary>
 internal sealed record BenchmarkOptions
 {
-    public static readonly string[] AllScenarios = ["actor", "rest", "telemetry", "recovery", "projection", "live", "history"];
+    public static readonly string[] AllScenarios = ["actor", "rest", "telemetry", "chain", "recovery", "projection", "live", "history"];
     public static readonly string[] KnownScenarios = [.. AllScenarios, "scale"];
 
     /// <summary>Scenarios to run; <c>all</c> means everything but the opt-in <c>scale</c>.</summary>
@@ -60,7 +60,7 @@ internal sealed record BenchmarkOptions
     public static string Usage => """
         dotnet run -c Release --project src/BankAccounts.Benchmarks -- [options]
 
-          --scenario all|actor|rest|telemetry|recovery|projection|live|history|scale[,…]   default: all (= everything but scale)
+          --scenario all|actor|rest|telemetry|chain|recovery|projection|live|history|scale[,…]   default: all (= everything but scale)
           --provider sqlite|postgres                                 default: sqlite
           --pg "Host=…;Username=…;Database=postgres"                 PostgreSQL server (else $BANKACCOUNTS_BENCH_PG, else scripts/postgres.sh)
           --accounts N          accounts for the actor and REST paths (1000)

@@ -26,7 +26,7 @@ if (options.Provider == "postgres" && options.PostgresConnectionString is null)
 
 var report = new Report(options, args);
 var context = new BenchmarkContext(options, report);
-IScenario[] scenarios = [new ActorPathScenario(), new RestScenario(), new TelemetryScenario(), new RecoveryScenario(), new ProjectionScenario(), new LiveScenario(), new HistoryScenario(), new ScaleScenario()];
+IScenario[] scenarios = [new ActorPathScenario(), new RestScenario(), new TelemetryScenario(), new ChainScenario(), new RecoveryScenario(), new ProjectionScenario(), new LiveScenario(), new HistoryScenario(), new ScaleScenario()];
 Console.WriteLine($"BankAccounts benchmark: {string.Join(", ", options.Scenarios)} on {options.Provider}; " +
     $"{report.Machine.Cores} cores ({report.Machine.Cpu}), {report.Machine.Memory}, {report.Machine.Runtime}, load {report.Machine.LoadAverage}");
 var total = Stopwatch.StartNew();

@@ -30,6 +30,12 @@ public sealed record AccountState(
     /// <summary>The owning customer's subject; null for accounts opened before owners were recorded.</summary>
     public string? OwnerId { get; init; }
 
+    /// <summary>
+    /// The head of the account stream's hash chain: the hash of the stored event at <see cref="Version"/>,
+    /// as the entity that wrote or read it knows it. Opaque here (the write side computes it); null when unknown.
+    /// </summary>
+    public string? ChainHead { get; init; }
+
     /// <summary>What can still be withdrawn: the balance plus the overdraft limit.</summary>
     public decimal Available => Balance + OverdraftLimit;
 }

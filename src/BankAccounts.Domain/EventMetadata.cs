@@ -10,8 +10,9 @@ namespace BankAccounts.Domain;
 /// <param name="CausedBy">The principal whose command caused the event; for transfer steps, the one who requested the transfer.</param>
 /// <param name="TraceParent">The W3C <c>traceparent</c> of the request that caused it, when there was one.</param>
 /// <param name="PreviousHash">
-/// Reserved for the tamper-evident hash chain (the hash of the previous stored event); null until
-/// the chain is written, and for every event recorded before it.
+/// The tamper-evident hash chain's link: the SHA-256 of the previous stored event's bytes (for the first
+/// event of a stream, of the stream's genesis). Set by the write side just before the event is stored;
+/// null for every event recorded before the chain existed.
 /// </param>
 public sealed record EventMetadata(Principal CausedBy, string? TraceParent = null, string? PreviousHash = null)
 {

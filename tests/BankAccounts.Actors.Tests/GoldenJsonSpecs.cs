@@ -27,6 +27,7 @@ public sealed class GoldenJsonSpecs : Akka.TestKit.Xunit2.TestKit
     private static readonly Principal Alice = new("alice", Role.Customer, "Alice Liddell");
     private static readonly Principal Teller = new("tom", Role.Teller, "Tom Teller");
     private const string Trace = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    private const string ChainHead = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
     private static readonly EventMetadata Meta = new(Alice, Trace, PreviousHash: null);
 
     /// <summary>One fully populated sample per manifest: every optional field set, every event attributed.</summary>
@@ -52,7 +53,7 @@ public sealed class GoldenJsonSpecs : Akka.TestKit.Xunit2.TestKit
         new TransferEvents.SourceSettled(5, At) { Metadata = Meta },
         new TransferEvents.DestinationSettled(8, At) { Metadata = Meta },
         new TransferEvents.TransferStuck(TransferStep.Refund, "InvalidCommand", "The refund step was refused: not pending.", At) { Metadata = Meta },
-        State(ownerId: "alice", forgottenThrough: 40),
+        State(ownerId: "alice", forgottenThrough: 40) with { ChainHead = ChainHead },
         new OpenAccount(Id, Cmd, "Ada Lovelace", "EUR", 100m, 0) { CustomerId = "alice", Principal = Teller, TraceParent = Trace },
         new DepositMoney(Id, Cmd, 100.25m, "EUR", "salary", 1) { Principal = Alice, TraceParent = Trace },
         new WithdrawMoney(Id, Cmd, 40m, "EUR", "cash", 2) { Principal = Alice, TraceParent = Trace },

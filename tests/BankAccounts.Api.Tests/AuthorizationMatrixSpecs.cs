@@ -47,6 +47,7 @@ public sealed class AuthorizationMatrixSpecs(ApiTestHost host) : IClassFixture<A
                 data.Add("get", role, target, read);
                 data.Add("transactions", role, target, read);
                 data.Add("events", role, target, read);
+                data.Add("verify", role, target, read);
                 data.Add("transfers-of-account", role, target, read);
                 data.Add("get-transfer", role, target, target == Target.Missing || (customer && target == Target.Others) ? 404 : 200);
             }
@@ -108,6 +109,7 @@ public sealed class AuthorizationMatrixSpecs(ApiTestHost host) : IClassFixture<A
             "get" => await caller.Http.GetAsync($"/accounts/{account}"),
             "transactions" => await caller.Http.GetAsync($"/accounts/{account}/transactions"),
             "events" => await caller.Http.GetAsync($"/accounts/{account}/events"),
+            "verify" => await caller.Http.GetAsync($"/accounts/{account}/verify"),
             "transfers-of-account" => await caller.Http.GetAsync($"/accounts/{account}/transfers"),
             "get-transfer" => await caller.Http.GetAsync($"/transfers/{await TransferOf(target, alice, bob, own, others)}"),
             _ => throw new ArgumentOutOfRangeException(nameof(operation), operation, null),

@@ -104,6 +104,45 @@ public sealed class PostgreSqlApiSpecs(ClusterEnvironment environment)
         Assert.Contains(scrape.Split('\n'), l => l.StartsWith("bankaccounts_transfers{", StringComparison.Ordinal) && l.Contains("status=\"pending\"", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Should_verify_the_hash_chain_on_PostgreSQL_and_locate_a_modified_event_online_and_offline()
+    {
+        var database = await environment.Postgres.CreateDatabaseAsync("chain");
+        await using var app = await InProcessApp.StartAsync(database);
+        var id = await BankApi.OpenAccountAsync(app.Http, "Ada");
+        foreach (var (amount, i) in new[] { 100m, 20.5m, 0.25m, 7m }.Select((a, i) => (a, i)))
+        {
+            using var deposit = await BankApi.DepositAsync(app.Http, id, amount, $"chain-{i}");
+            await BankApi.ExpectAsync(deposit, HttpStatusCode.OK);
+        }
+        using (var intact = await app.Http.GetAsync($"/accounts/{id}/verify"))
+        {
+            var report = await BankApi.ExpectAsync(intact, HttpStatusCode.OK);
+            Assert.True(report.GetProperty("valid").GetBoolean(), report.GetRawText());
+            Assert.Equal((5L, 1L), (report.GetProperty("eventsChecked").GetInt64(), report.GetProperty("chainStartsAt").GetInt64()));
+        }
+
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            await connection.OpenAsync();
+            // Event 3 deposited 20.5: make it 90.5 in the stored bytes.
+            await ScalarAsync(connection, $"""
+                UPDATE journal SET message = convert_to(replace(convert_from(message, 'UTF8'), '"amount":20.5', '"amount":90.5'), 'UTF8')
+                WHERE persistence_id = 'account-{id}' AND sequence_number = 3 RETURNING 0
+                """);
+        }
+
+        using (var tampered = await app.Http.GetAsync($"/accounts/{id}/verify"))
+        {
+            var broken = (await BankApi.ExpectAsync(tampered, HttpStatusCode.OK)).GetProperty("break");
+            Assert.Equal((3L, "modified"), (broken.GetProperty("sequenceNr").GetInt64(), broken.GetProperty("kind").GetString()));
+        }
+        var output = new StringWriter();
+        var exitCode = await BankAccounts.Api.Cli.VerifyCommand.RunAsync(["verify", "--provider", "PostgreSQL.15", "--connection-string", database], output, output);
+        Assert.True(exitCode == BankAccounts.Api.Cli.VerifyCommand.Broken, output.ToString());
+        Assert.Contains($"BROKEN account-{id} at event 3: modified", output.ToString());
+    }
+
     private static async Task<long> ScalarAsync(NpgsqlConnection connection, string sql)
     {
         await using var command = new NpgsqlCommand(sql, connection);

@@ -6,7 +6,7 @@ namespace BankAccounts.Actors.Serialization;
 /// <remarks>
 /// Fields added later are optional: a snapshot stored before <see cref="PendingCredits"/> existed reads it as empty.
 /// v2 added <see cref="OwnerId"/> and <see cref="ForgottenThrough"/> (release-1 snapshots are upcast,
-/// <see cref="AccountStateV1ToV2"/>), and reserves <see cref="ChainHead"/> for the hash chain.
+/// <see cref="AccountStateV1ToV2"/>), and carries <see cref="ChainHead"/>, the hash chain's head at the snapshot (null in snapshots written before the chain).
 /// </remarks>
 internal sealed record AccountStateV2(
     AccountId Id,
@@ -28,7 +28,7 @@ internal sealed record AccountStateV2(
     public static AccountStateV2 From(AccountState state) => new(
         state.Id, state.Status, state.Owner, state.Currency, state.Balance, state.OverdraftLimit, state.Version,
         state.OpenedAt, state.UpdatedAt, [.. state.RecentCommands.InOrder.Select(ProcessedCommandV1.From)],
-        From(state.PendingTransfers), From(state.PendingCredits), state.OwnerId, state.RecentCommands.ForgottenThrough);
+        From(state.PendingTransfers), From(state.PendingCredits), state.OwnerId, state.RecentCommands.ForgottenThrough, state.ChainHead);
 
     public AccountState ToState() => new(
         Id, Status, Owner, Currency, Balance, OverdraftLimit, Version, OpenedAt, UpdatedAt,
@@ -36,6 +36,7 @@ internal sealed record AccountStateV2(
         ToPending(PendingTransfers), ToPending(PendingCredits))
     {
         OwnerId = OwnerId,
+        ChainHead = ChainHead,
     };
 
     private static PendingTransferV1[] From(Domain.PendingTransfers pending) =>

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Runtime.CompilerServices;
 using System.Runtime.Serialization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -20,6 +21,7 @@ public sealed class BankAccountsSerializer : SerializerWithStringManifest
 
     private static readonly JsonSerializerOptions Options = JsonConverters.CreateOptions();
     private readonly FrozenDictionary<string, IEventUpcaster> _upcasters;
+    private readonly ConditionalWeakTable<object, byte[]> _sealed = new();
 
     public BankAccountsSerializer(ExtendedActorSystem system)
         : this(system, EventUpcasters.All)
@@ -36,7 +38,21 @@ public sealed class BankAccountsSerializer : SerializerWithStringManifest
 
     public override string Manifest(object o) => StorageManifests.Of(o.GetType());
 
-    public override byte[] ToBinary(object obj) => obj switch
+    public override byte[] ToBinary(object obj) => _sealed.TryGetValue(obj, out var sealedBytes) ? sealedBytes : Serialize(obj);
+
+    /// <summary>
+    /// Serializes an event once, for good: the journal then stores exactly these bytes for this object
+    /// (<see cref="ToBinary"/> returns them), so the hash chain links the bytes as stored without
+    /// relying on a second serialization giving the same bytes.
+    /// </summary>
+    internal byte[] Seal(object @event)
+    {
+        var bytes = Serialize(@event);
+        _sealed.AddOrUpdate(@event, bytes);
+        return bytes;
+    }
+
+    private static byte[] Serialize(object obj) => obj switch
     {
         AccountState state => JsonSerializer.SerializeToUtf8Bytes(AccountStateV2.From(state), Options),
         _ => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), Options),

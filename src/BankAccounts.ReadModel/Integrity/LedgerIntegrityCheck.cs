@@ -4,6 +4,7 @@ using Akka.Persistence.Sql.Query;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using BankAccounts.Actors;
+using BankAccounts.Actors.Chain;
 using BankAccounts.Domain;
 using BankAccounts.ReadModel.Projections;
 using BankAccounts.ReadModel.Storage;
@@ -41,9 +42,12 @@ public sealed record IntegrityReport(
 /// without its debit refunded, completed without debit, credit and both settlements;</item>
 /// <item>an account still holding as pending a transfer that ended or does not exist, a transfer pending
 /// for longer than <see cref="ReadModelOptions.InFlightDriftAfter"/>, a transfer in any other unfinished status.</item>
+/// <item>a stream whose tamper-evident hash chain does not hold (<see cref="ChainWalker"/>: a missing event, or one
+/// that does not link to its predecessor); <c>GET /accounts/{id}/verify</c> and the <c>verify</c> verb classify it.</item>
 /// </list>
 /// It also checks that no money was created or lost: balances plus in-flight transfers equal deposits minus
-/// withdrawals, per currency. Memory grows with accounts and unfinished transfers, not with events.
+/// withdrawals, per currency. Memory grows with accounts, unfinished transfers and streams (one chain position
+/// each), not with events.
 /// </summary>
 public sealed class LedgerIntegrityCheck(
     ActorSystem system, IDbContextFactory<ReadModelDbContext> dbFactory, ReadModelOptions options, TimeProvider? clock = null)
@@ -65,6 +69,7 @@ public sealed class LedgerIntegrityCheck(
         var reported = 0;
         var transfers = new TransferCrossCheck(drift.Add);
         var states = new Dictionary<AccountId, AccountState>();
+        var chains = new Dictionary<string, ChainWalker?>(StringComparer.Ordinal);
         var netExternal = new Dictionary<string, decimal>();
         var comparedWithReadModel = false;
         long events = 0, offset = 0;
@@ -90,6 +95,10 @@ public sealed class LedgerIntegrityCheck(
                     {
                         CompareWithReadModel(states, summaries, drift);
                         comparedWithReadModel = true;
+                    }
+                    if (envelope.Event is AccountEvent or TransferEvent)
+                    {
+                        FollowChain(chains, envelope, drift);
                     }
                     switch (envelope.Event)
                     {
@@ -130,6 +139,20 @@ public sealed class LedgerIntegrityCheck(
             await onDrift(drift[reported], cancellationToken);
         }
         return new IntegrityReport(offset, readModelOffset, states.Count, events, MoneyOf(states.Values, transfers, netExternal), drift);
+    }
+
+    /// <summary>One more event of its stream's chain (the journal query returns a stream's events in sequence order); a stream is reported once.</summary>
+    private static void FollowChain(Dictionary<string, ChainWalker?> chains, EventEnvelope envelope, List<string> drift)
+    {
+        if (!chains.TryGetValue(envelope.PersistenceId, out var walker))
+        {
+            walker = chains[envelope.PersistenceId] = new ChainWalker(envelope.PersistenceId);
+        }
+        if (walker?.Next(JournalChains.LinkOf(envelope)) is { } broken)
+        {
+            drift.Add($"Stream {envelope.PersistenceId}: the hash chain breaks at event {broken.SequenceNr} ({broken.Detail}).");
+            chains[envelope.PersistenceId] = null;
+        }
     }
 
     private async Task<(long Offset, Dictionary<Guid, AccountSummary> Summaries)> ReadModelAsync(CancellationToken cancellationToken)
