@@ -98,6 +98,7 @@ public static class BankAccountsApp
         app.MapAccountsApi();
         app.MapTransfersApi();
         app.MapAdminApi();
+        app.MapParkedEventsApi();
         app.MapClusterApi();
         app.MapHealthApi();
         return app;

@@ -9,7 +9,7 @@ namespace BankAccounts.ReadModel.Storage;
 public static class ReadModelDatabase
 {
     /// <summary>Raise whenever the read model's tables change: existing read models are then rebuilt from zero.</summary>
-    public const int SchemaVersion = 3;
+    public const int SchemaVersion = 4;
 
     /// <summary>Serialises schema creation between nodes starting together on one PostgreSQL database.</summary>
     private const long SchemaLockKey = 0x42414E4B_52454144; // "BANKREAD"
