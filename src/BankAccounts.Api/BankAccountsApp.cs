@@ -22,7 +22,8 @@ public static class BankAccountsApp
 {
     public const string ReadModelSectionName = BankAccountsOptions.SectionName + ":ReadModel";
 
-    public static WebApplication Build(string[] args)
+    /// <param name="configureServices">Runs after the app's own registrations (e.g. a test decorating a projection).</param>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
     {
         var builder = CreateBuilder(args);
         // A misspelled key would otherwise be ignored and its default used without a word.
@@ -79,6 +80,7 @@ public static class BankAccountsApp
             });
         });
 
+        configureServices?.Invoke(services);
         var app = builder.Build();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
