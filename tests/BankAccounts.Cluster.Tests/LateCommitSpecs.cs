@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using BankAccounts.Api;
@@ -40,23 +41,29 @@ public sealed class LateCommitSpecs(ClusterEnvironment environment)
             await test.OpenAsync();
             await HoldWritesOfAsync(test, $"account-{gapped}", $"account-{last}");
 
-            // Their deposits take their orderings, then wait before committing; the filler's commit after them.
-            var held = new[] { BankApi.DepositAsync(app.Http, gapped, 10m, "held-gap"), BankApi.DepositAsync(app.Http, last, 20m, "held-last") };
+            // Their deposits take their orderings, then wait before committing; the filler's commits after them. (The journal
+            // answers writes in the order they were sent, so the filler's deposit answers only once the held ones are done.)
+            var held = Stopwatch.StartNew();
+            var writes = new[]
+            {
+                BankApi.DepositAsync(app.Http, gapped, 10m, "held-gap"), BankApi.DepositAsync(app.Http, last, 20m, "held-last"),
+            }.ToList();
             await Eventually.Until(async () => await ScalarAsync(test, "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") == 2,
                 Deadline, "both held writes wait on the lock");
-            using (var filled = await BankApi.DepositAsync(app.Http, filler, 1m, "filler-1"))
-            {
-                await BankApi.ExpectAsync(filled, HttpStatusCode.OK);
-            }
+            writes.Add(BankApi.DepositAsync(app.Http, filler, 1m, "filler-1"));
             // The projector shows the filler's deposit only once the read journal has given up on the held orderings.
-            var passedOver = await Eventually.Until(async () => await BankApi.ReadModelAccountAsync(app.Http, filler, 2) is not null, Deadline, "the feed passes over the held rows");
+            await Eventually.Until(async () => await ScalarAsync(test, $"SELECT COUNT(*) FROM ledger_entries WHERE \"AccountId\" = '{filler}' AND \"Version\" = 2") == 1,
+                Deadline, "the feed passes over the held rows", every: TimeSpan.FromMilliseconds(20));
+            var passedOver = held.Elapsed;
+            Assert.Equal(2L, await ScalarAsync(test, "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"));
             await ExecuteAsync(test, $"SELECT pg_advisory_unlock({HoldLock})");
-            foreach (var response in await Task.WhenAll(held))
+            foreach (var response in await Task.WhenAll(writes))
             {
                 await BankApi.ExpectAsync(response, HttpStatusCode.OK);
                 response.Dispose();
             }
             Assert.True(passedOver >= TimeSpan.FromSeconds(4), $"The feed moved on after {passedOver}, before the gap timeout: the rows were not late.");
+            Console.WriteLine($"The read journal passed over the held rows after {passedOver.TotalSeconds:0.0} s.");
 
             // The next event of the gapped stream shows the gap: its missing event is read from the journal and applied first.
             using (var next = await BankApi.DepositAsync(app.Http, gapped, 5m, "after-gap"))
