@@ -11,7 +11,7 @@ using Npgsql;
 namespace BankAccounts.ReadModel.Projections;
 
 /// <summary>A stream's events straight from the journal, through the read journal's <c>CurrentEventsByPersistenceId</c>.</summary>
-internal sealed class JournalStreamHistory(ActorSystem system) : IStreamHistory
+public sealed class JournalStreamHistory(ActorSystem system) : IStreamHistory
 {
     private readonly SqlReadJournal _journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
     private readonly IMaterializer _materializer = system.Materializer();
@@ -31,7 +31,7 @@ internal sealed class JournalStreamHistory(ActorSystem system) : IStreamHistory
 /// ordering of its last event: one indexed <c>GROUP BY</c> on the plugin's <c>journal</c> table (its default layout,
 /// the connection from the plugin's own HOCON) per page.
 /// </summary>
-internal sealed class JournalStreamHeads(bool postgreSql, string connectionString)
+public sealed class JournalStreamHeads(bool postgreSql, string connectionString)
 {
     public static JournalStreamHeads From(Config config)
     {
