@@ -24,7 +24,8 @@ public static class BankAccountsApp
 {
     public const string ReadModelSectionName = BankAccountsOptions.SectionName + ":ReadModel";
 
-    public static WebApplication Build(string[] args)
+    /// <param name="configureServices">Runs after the app's own registrations (e.g. a test decorating a projection).</param>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
     {
         var builder = CreateBuilder(args);
         // A misspelled key would otherwise be ignored and its default used without a word.
@@ -86,6 +87,7 @@ public static class BankAccountsApp
             });
         });
 
+        configureServices?.Invoke(services);
         var app = builder.Build();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
@@ -112,6 +114,7 @@ public static class BankAccountsApp
         app.MapTransfersApi();
         app.MapLiveEventsApi();
         app.MapAdminApi();
+        app.MapParkedEventsApi();
         app.MapClusterApi();
         app.MapHealthApi();
         app.MapMetricsEndpoint();

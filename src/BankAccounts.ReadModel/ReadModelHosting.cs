@@ -22,6 +22,10 @@ public static class ReadModelHosting
             configureDb?.Invoke(builder);
         });
         services.AddSingleton<IProjectionControl, ProjectionControl>();
+        foreach (var projection in ProjectionSupervisor.Projections())
+        {
+            services.AddSingleton(projection);
+        }
         services.AddSingleton<Integrity.LedgerIntegrityCheck>();
         services.AddSingleton<ICommandHistory, Idempotency.ReadModelCommandHistory>();
         services.TryAddSingleton(TimeProvider.System);
@@ -41,8 +45,17 @@ public static class ReadModelHosting
             .WithActors((_, _, _) => ReadModelDatabase.EnsureCreatedAsync(options).GetAwaiter().GetResult())
             .WithSingleton<ProjectionSupervisor>(
                 ProjectionsSingletonName,
-                (_, _, resolver) => ProjectionSupervisor.Props(resolver.GetService<IDbContextFactory<ReadModelDbContext>>(), options),
-                new ClusterSingletonOptions { TerminationMessage = ProjectionSupervisor.StopProjections.Instance },
+                (_, _, resolver) => ProjectionSupervisor.Props(
+                    resolver.GetService<IDbContextFactory<ReadModelDbContext>>(), options,
+                    resolver.GetService<IEnumerable<IProjection>>(), resolver.GetService<TimeProvider>()),
+                new ClusterSingletonOptions
+                {
+                    TerminationMessage = ProjectionSupervisor.StopProjections.Instance,
+                    // The proxy's "failed to find an associated singleton ... after 30 seconds" warning fires at once, on
+                    // every start and every change of oldest node (its timer's first tick has no delay: akkadotnet/akka.net#8568).
+                    // The projections' readiness check reports what matters (parked or stopped projections).
+                    LogSingletonIdentificationFailure = false,
+                },
                 createProxyToo: true)
             .WithSingleton<StalledTransferSweeper>(
                 SweeperSingletonName,

@@ -89,12 +89,17 @@ public class ApiTestHost : IAsyncLifetime
             "--BankAccounts:Security:RateLimit:Burst=100000",
             "--Logging:LogLevel:Default=Warning",
             .. _extraArgs,
-        ]);
+        ], ConfigureServices);
         await _app.StartAsync();
         Address = new Uri(_app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single());
         Tokens = TokenIssuer.From(_app.Services.GetRequiredService<SecurityOptions>());
         Http = ClientFor(Role.Customer, CustomerSubject);
         Teller = ClientFor(Role.Teller, "test-teller");
+    }
+
+    /// <summary>Runs after the app's own service registrations (e.g. to decorate a projection).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
     }
 
     /// <summary>Runs before the app starts, with the folder in place (e.g. to lay down an older journal).</summary>

@@ -25,7 +25,8 @@ public static class BankAccountsHealthChecks
             .AddCheck<ActorSystemHealthCheck>("actor-system", HealthStatus.Unhealthy, [Live, Ready], CheckTimeout)
             .AddCheck<ClusterMembershipHealthCheck>("cluster-membership", HealthStatus.Unhealthy, [Ready], CheckTimeout)
             .AddCheck<JournalDatabaseHealthCheck>("journal-database", HealthStatus.Unhealthy, [Ready], CheckTimeout)
-            .AddCheck<ReadModelDatabaseHealthCheck>("read-model-database", HealthStatus.Unhealthy, [Ready], CheckTimeout);
+            .AddCheck<ReadModelDatabaseHealthCheck>("read-model-database", HealthStatus.Unhealthy, [Ready], CheckTimeout)
+            .AddCheck<ParkedStreamsHealthCheck>("projections", HealthStatus.Degraded, [Ready], CheckTimeout);
         return services;
     }
 }
@@ -100,5 +101,22 @@ internal sealed class ReadModelDatabaseHealthCheck(IDbContextFactory<ReadModelDb
         {
             return HealthCheckResult.Unhealthy($"{options.Provider} read model unreachable.", e);
         }
+    }
+}
+
+/// <summary>
+/// Degraded (not unhealthy: every other stream is current) while a projection has parked streams, with how many per
+/// projection; an operator retries or skips them (<c>/admin/projections/parked</c>).
+/// </summary>
+internal sealed class ParkedStreamsHealthCheck(BankAccounts.ReadModel.Projections.IProjectionControl control) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var counts = await control.ParkedStreamCountsAsync(cancellationToken);
+        var data = counts.ToDictionary(c => c.Key, c => (object)c.Value);
+        var parked = counts.Where(c => c.Value > 0).Select(c => $"{c.Key}: {c.Value}").ToList();
+        return parked.Count == 0
+            ? HealthCheckResult.Healthy("No parked streams.", data)
+            : HealthCheckResult.Degraded($"Parked streams ({string.Join(", ", parked)}); see /admin/projections/parked.", data: data);
     }
 }

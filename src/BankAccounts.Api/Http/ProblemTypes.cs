@@ -18,6 +18,9 @@ public static class ProblemTypes
     public const string AccountUnavailable = Prefix + "account-unavailable";
     public const string ReadModelBehind = Prefix + "read-model-behind";
     public const string ProjectionNotFound = Prefix + "projection-not-found";
+    public const string ParkedStreamNotFound = Prefix + "parked-stream-not-found";
+    public const string ParkedEventNotFirst = Prefix + "parked-event-not-first";
+    public const string RetryFailed = Prefix + "retry-failed";
     public const string TransfersPending = Prefix + "transfers-pending";
     public const string TransferNotFound = Prefix + "transfer-not-found";
     public const string TransferUnavailable = Prefix + "transfer-unavailable";

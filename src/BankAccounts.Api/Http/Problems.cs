@@ -46,6 +46,19 @@ internal static partial class Problems
         Problem(StatusCodes.Status404NotFound, ProblemTypes.ProjectionNotFound, "Projection not found.",
             $"There is no projection '{name}'; known projections: {string.Join(", ", known)}.");
 
+    public static ProblemHttpResult ParkedStreamNotFound(string projection, string persistenceId) =>
+        Problem(StatusCodes.Status404NotFound, ProblemTypes.ParkedStreamNotFound, "Nothing parked.",
+            $"Projection '{projection}' has no parked event of stream '{persistenceId}'.");
+
+    /// <summary>Only the first parked event of a stream may be skipped: the stream's order is kept.</summary>
+    public static ProblemHttpResult ParkedEventNotFirst(string persistenceId, long version, long first) =>
+        Problem(StatusCodes.Status409Conflict, ProblemTypes.ParkedEventNotFirst, "Not the first parked event.",
+            $"Version {version} of '{persistenceId}' is not its first parked event (version {first}); skip that one first.");
+
+    public static ProblemHttpResult RetryFailed(string persistenceId, string error, int stillParked) =>
+        Problem(StatusCodes.Status409Conflict, ProblemTypes.RetryFailed, "The parked stream failed again.",
+            $"Retrying '{persistenceId}' failed: {error} It stays parked ({stillParked} events).", new Dictionary<string, object?> { ["stillParked"] = stillParked });
+
     public static ProblemHttpResult TransferNotFound(TransferId id) =>
         Problem(StatusCodes.Status404NotFound, ProblemTypes.TransferNotFound, "Transfer not found.", $"Transfer {id} does not exist.");
 

@@ -43,7 +43,7 @@ public static class TelemetryHosting
         }
         var services = builder.Services;
         services.AddSingleton(options);
-        services.TryAddSingleton<IParkedEventCounts, NoParkedEvents>();
+        services.TryAddSingleton<IParkedEventCounts, ParkedEventCounts>();
         services.AddSingleton(provider => ActivatorUtilities.CreateInstance<ReadSideGauges>(
             provider, provider.GetRequiredService<BankAccounts.Actors.Hosting.BankAccountsOptions>().Journal));
         var exporting = !string.IsNullOrWhiteSpace(options.OtlpEndpoint);

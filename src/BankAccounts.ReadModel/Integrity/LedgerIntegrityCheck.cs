@@ -64,8 +64,11 @@ public sealed class LedgerIntegrityCheck(
     /// <param name="cancellationToken">Stops the journal query and the fold.</param>
     public async Task<IntegrityReport> RunAsync(Func<string, CancellationToken, ValueTask> onDrift, CancellationToken cancellationToken)
     {
-        var (readModelOffset, summaries) = await ReadModelAsync(cancellationToken);
-        var drift = new List<string>();
+        var (readModelOffset, summaries, parked) = await ReadModelAsync(cancellationToken);
+        // A parked stream is drift with a known cause: say so first (its account, if any, is compared below too).
+        var drift = parked.Select(p =>
+            $"Projection {p.Projection} parked stream {p.PersistenceId} at version {p.Version} ({p.Events} events waiting): {p.Reason}" +
+            (p.Error is null ? "." : $", {p.Error}")).ToList();
         var reported = 0;
         var transfers = new TransferCrossCheck(drift.Add);
         var states = new Dictionary<AccountId, AccountState>();
@@ -155,16 +158,27 @@ public sealed class LedgerIntegrityCheck(
         }
     }
 
-    private async Task<(long Offset, Dictionary<Guid, AccountSummary> Summaries)> ReadModelAsync(CancellationToken cancellationToken)
+    private async Task<(long Offset, Dictionary<Guid, AccountSummary> Summaries, List<ParkedHead> Parked)> ReadModelAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var offset = await db.Offsets.AsNoTracking()
             .Where(o => o.Projection == ProjectionNames.AccountLedger).Select(o => o.Offset).FirstOrDefaultAsync(cancellationToken);
         var summaries = await db.Accounts.AsNoTracking().ToDictionaryAsync(a => a.AccountId, cancellationToken);
+        var parked = (await db.ParkedEvents.AsNoTracking().ToListAsync(cancellationToken))
+            .GroupBy(p => (p.Projection, p.PersistenceId))
+            .Select(g =>
+            {
+                var first = g.MinBy(p => p.Version)!;
+                return new ParkedHead(first.Projection, first.PersistenceId, first.Version, g.Count(), first.Reason, first.Error);
+            })
+            .OrderBy(p => p.Projection, StringComparer.Ordinal).ThenBy(p => p.PersistenceId, StringComparer.Ordinal)
+            .ToList();
         await transaction.CommitAsync(cancellationToken);
-        return (offset, summaries);
+        return (offset, summaries, parked);
     }
+
+    private sealed record ParkedHead(string Projection, string PersistenceId, long Version, int Events, string Reason, string? Error);
 
     /// <summary>The read model against the accounts folded so far, i.e. at the read model's offset.</summary>
     private static void CompareWithReadModel(

@@ -23,6 +23,8 @@ public sealed class AccountLedgerProjection : IProjection
 
     public string Tag => EventTagger.AccountTag;
 
+    public string StreamPrefix => BankAccounts.Actors.AccountPersistenceId.Prefix;
+
     public async Task ApplyAsync(ReadModelDbContext db, IReadOnlyList<ProjectedEvent> batch, CancellationToken cancellationToken)
     {
         var ids = batch.Select(e => e.AccountId.Value).Distinct().ToList();

@@ -15,6 +15,8 @@ public sealed class DeclineAlertsProjection : IProjection
 
     public string Tag => EventTagger.AccountTag;
 
+    public string StreamPrefix => BankAccounts.Actors.AccountPersistenceId.Prefix;
+
     public Task ApplyAsync(ReadModelDbContext db, IReadOnlyList<ProjectedEvent> batch, CancellationToken cancellationToken)
     {
         foreach (var projected in batch)

@@ -10,6 +10,11 @@ public sealed record ProjectedEvent(long Offset, string PersistenceId, long Vers
         ? id
         : throw new InvalidOperationException($"'{PersistenceId}' is not an account stream.");
 
+    public static ProjectedEvent From(Akka.Persistence.Query.EventEnvelope envelope) =>
+        envelope.Offset is Akka.Persistence.Query.Sequence sequence && envelope.Event is not null
+            ? new ProjectedEvent(sequence.Value, envelope.PersistenceId, envelope.SequenceNr, envelope.Event)
+            : throw new InvalidOperationException($"Unexpected entry in the journal: {envelope.PersistenceId} #{envelope.SequenceNr}.");
+
     public TransferId TransferId => BankAccounts.Actors.TransferPersistenceId.TryParse(PersistenceId, out var id)
         ? id
         : throw new InvalidOperationException($"'{PersistenceId}' is not a transfer stream.");
@@ -26,31 +31,25 @@ public interface IProjection
     /// <summary>The journal tag whose events this projection follows.</summary>
     string Tag { get; }
 
+    /// <summary>What the persistence ids of the streams under <see cref="Tag"/> start with (reconciliation pages through them).</summary>
+    string StreamPrefix { get; }
+
     Task ApplyAsync(ReadModelDbContext db, IReadOnlyList<ProjectedEvent> batch, CancellationToken cancellationToken);
 
     /// <summary>Deletes every row this projection owns (for a rebuild from offset zero).</summary>
     Task ResetAsync(ReadModelDbContext db, CancellationToken cancellationToken);
 }
 
-/// <summary>The feed delivered an event out of order: something upstream is wrong, so the projector stops rather than skip it.</summary>
+/// <summary>An event cannot be applied: its stream lacks an earlier event (the writer parks such a stream).</summary>
 public sealed class ProjectionGapException(string message) : Exception(message);
 
 /// <summary>Per-stream guard of a read model row that remembers the version it has applied.</summary>
 public static class StreamVersion
 {
     /// <summary>
-    /// True when <paramref name="version"/> is the next event of the stream; false when it is
-    /// already applied (the offset makes that unreachable; kept as a guard); throws on a gap.
+    /// True when <paramref name="projected"/> is newer than what the row has applied. The writer delivers each stream
+    /// in order without gaps (it fills them from the journal or parks the stream), except after an operator skipped an
+    /// event; false for an event already applied (a guard: the offset and the stream versions make that unreachable).
     /// </summary>
-    public static bool IsNext(ProjectedEvent projected, long applied)
-    {
-        if (projected.Version <= applied)
-        {
-            return false;
-        }
-        return projected.Version == applied + 1
-            ? true
-            : throw new ProjectionGapException(
-                $"{projected.PersistenceId}: event version {projected.Version} arrived but the read model is at {applied}.");
-    }
+    public static bool IsNext(ProjectedEvent projected, long applied) => projected.Version > applied;
 }

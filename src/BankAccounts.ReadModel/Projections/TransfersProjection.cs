@@ -13,6 +13,8 @@ public sealed class TransfersProjection : IProjection
 
     public string Tag => EventTagger.TransferTag;
 
+    public string StreamPrefix => BankAccounts.Actors.TransferPersistenceId.Prefix;
+
     public async Task ApplyAsync(ReadModelDbContext db, IReadOnlyList<ProjectedEvent> batch, CancellationToken cancellationToken)
     {
         var ids = batch.Select(e => e.TransferId.Value).Distinct().ToList();

@@ -18,6 +18,12 @@ public sealed class ReadModelDbContext(DbContextOptions<ReadModelDbContext> opti
 
     public DbSet<SchemaInfo> SchemaInfo => Set<SchemaInfo>();
 
+    public DbSet<ParkedEvent> ParkedEvents => Set<ParkedEvent>();
+
+    public DbSet<SkippedEvent> SkippedEvents => Set<SkippedEvent>();
+
+    public DbSet<ProjectedStream> ProjectedStreams => Set<ProjectedStream>();
+
     /// <summary>
     /// SQLite has no decimal type: amounts are stored as exact text, written canonically (50, not
     /// 50.0) so the read model answers with the same numbers as the write side.
@@ -33,6 +39,9 @@ public sealed class ReadModelDbContext(DbContextOptions<ReadModelDbContext> opti
     private sealed class CanonicalDecimalText() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<decimal, string>(
         value => (value / 1.000000000000000000000000000000000m).ToString(System.Globalization.CultureInfo.InvariantCulture),
         text => decimal.Parse(text, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>Errors are kept to this many characters (the message and the first lines of the stack).</summary>
+    public const int ParkedErrorMaxLength = 2000;
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -103,6 +112,33 @@ public sealed class ReadModelDbContext(DbContextOptions<ReadModelDbContext> opti
             alert.HasKey(a => new { a.AccountId, a.Version });
             alert.Property(a => a.Kind).HasMaxLength(64);
             alert.Property(a => a.Reason).HasMaxLength(64);
+        });
+        modelBuilder.Entity<ParkedEvent>(parked =>
+        {
+            parked.ToTable("parked_events");
+            parked.HasKey(p => new { p.Projection, p.PersistenceId, p.Version });
+            parked.Property(p => p.Projection).HasMaxLength(64);
+            parked.Property(p => p.PersistenceId).HasMaxLength(255);
+            parked.Property(p => p.Reason).HasMaxLength(16);
+            parked.Property(p => p.EventType).HasMaxLength(64);
+            parked.Property(p => p.Error).HasMaxLength(ParkedErrorMaxLength);
+        });
+        modelBuilder.Entity<SkippedEvent>(skipped =>
+        {
+            skipped.ToTable("skipped_events");
+            skipped.HasKey(s => new { s.Projection, s.PersistenceId, s.Version });
+            skipped.Property(s => s.Projection).HasMaxLength(64);
+            skipped.Property(s => s.PersistenceId).HasMaxLength(255);
+            skipped.Property(s => s.Reason).HasMaxLength(500);
+            skipped.Property(s => s.Error).HasMaxLength(ParkedErrorMaxLength);
+            skipped.Property(s => s.SkippedBy).HasMaxLength(Domain.Security.Principal.MaxSubjectLength + 16);
+        });
+        modelBuilder.Entity<ProjectedStream>(stream =>
+        {
+            stream.ToTable("projected_streams");
+            stream.HasKey(s => new { s.Projection, s.PersistenceId });
+            stream.Property(s => s.Projection).HasMaxLength(64);
+            stream.Property(s => s.PersistenceId).HasMaxLength(255);
         });
         modelBuilder.Entity<ProjectionOffset>(offset =>
         {

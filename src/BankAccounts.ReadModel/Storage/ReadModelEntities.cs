@@ -141,3 +141,59 @@ public sealed class SchemaInfo
 {
     public int Version { get; set; }
 }
+
+/// <summary>
+/// An event a projection did not apply: it failed (a poison event), its stream has a gap the journal cannot fill,
+/// or an earlier event of its stream is parked (order within a stream is kept). The event itself stays in the
+/// journal; a retry reads it from there.
+/// </summary>
+public sealed class ParkedEvent
+{
+    public string Projection { get; set; } = string.Empty;
+    public string PersistenceId { get; set; } = string.Empty;
+    public long Version { get; set; }
+    /// <summary>The event's journal ordering (0 when it was never delivered, e.g. a missing event of a gap).</summary>
+    public long Offset { get; set; }
+    /// <summary><see cref="ParkedReasons"/>.</summary>
+    public string Reason { get; set; } = string.Empty;
+    public string? EventType { get; set; }
+    /// <summary>The last error (for <see cref="ParkedReasons.Failed"/> and <see cref="ParkedReasons.Gap"/>).</summary>
+    public string? Error { get; set; }
+    public int Attempts { get; set; }
+    public DateTimeOffset FirstFailureAt { get; set; }
+    public DateTimeOffset LastFailureAt { get; set; }
+}
+
+public static class ParkedReasons
+{
+    /// <summary>Applying the event kept failing.</summary>
+    public const string Failed = "failed";
+
+    /// <summary>Events before it are missing from the journal.</summary>
+    public const string Gap = "gap";
+
+    /// <summary>An earlier event of the same stream is parked.</summary>
+    public const string Behind = "behind";
+}
+
+/// <summary>Audit of a parked event an operator chose to skip: it is never applied to that projection.</summary>
+public sealed class SkippedEvent
+{
+    public string Projection { get; set; } = string.Empty;
+    public string PersistenceId { get; set; } = string.Empty;
+    public long Version { get; set; }
+    public string Reason { get; set; } = string.Empty;
+    /// <summary>The parked event's error at the time it was skipped.</summary>
+    public string? Error { get; set; }
+    /// <summary><c>{role}:{subject}</c> of the operator.</summary>
+    public string SkippedBy { get; set; } = string.Empty;
+    public DateTimeOffset SkippedAt { get; set; }
+}
+
+/// <summary>The highest version of each stream a projection has applied (or skipped): the guard against gaps and duplicates.</summary>
+public sealed class ProjectedStream
+{
+    public string Projection { get; set; } = string.Empty;
+    public string PersistenceId { get; set; } = string.Empty;
+    public long Version { get; set; }
+}

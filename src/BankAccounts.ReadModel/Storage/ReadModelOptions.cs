@@ -34,4 +34,49 @@ public sealed class ReadModelOptions
 
     /// <summary>The integrity check reports a transfer still in flight and unchanged for this long as drift.</summary>
     public TimeSpan InFlightDriftAfter { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Attempts (each after a back-off between <see cref="MinRetryBackoff"/> and <see cref="MaxRetryBackoff"/>) at applying
+    /// one event, while the database itself answers, before the projection gives up on it (see <see cref="FailurePolicy"/>).
+    /// </summary>
+    public int PoisonEventAttempts { get; set; } = 5;
+
+    /// <summary>What each projection does with an event it cannot apply.</summary>
+    public ProjectionFailurePolicies FailurePolicy { get; set; } = new();
+
+    /// <summary>
+    /// How often each projection compares the versions it has applied with the journal's streams, to repair a stream whose
+    /// last event the read journal passed over (a PostgreSQL row that committed too late); a pass checks <see cref="ReconcileStreams"/> streams.
+    /// </summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Streams compared per reconciliation pass (the next pass continues where this one stopped).</summary>
+    public int ReconcileStreams { get; set; } = 2000;
+}
+
+/// <summary>What a projection does with an event that keeps failing, per projection (<c>BankAccounts:ReadModel:FailurePolicy:Transfers = Stop</c>).</summary>
+public sealed class ProjectionFailurePolicies
+{
+    public ProjectionFailurePolicy AccountLedger { get; set; } = ProjectionFailurePolicy.Park;
+
+    public ProjectionFailurePolicy DeclineAlerts { get; set; } = ProjectionFailurePolicy.Park;
+
+    public ProjectionFailurePolicy Transfers { get; set; } = ProjectionFailurePolicy.Park;
+
+    public ProjectionFailurePolicy For(string projection) => projection switch
+    {
+        Projections.ProjectionNames.AccountLedger => AccountLedger,
+        Projections.ProjectionNames.DeclineAlerts => DeclineAlerts,
+        Projections.ProjectionNames.Transfers => Transfers,
+        _ => ProjectionFailurePolicy.Park,
+    };
+}
+
+public enum ProjectionFailurePolicy
+{
+    /// <summary>Park the event and the rest of its stream in <c>parked_events</c>; every other stream goes on.</summary>
+    Park,
+
+    /// <summary>Park the event (recording why) and stop the whole projection until an operator retries or skips it.</summary>
+    Stop,
 }

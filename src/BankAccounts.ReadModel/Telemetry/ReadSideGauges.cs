@@ -16,12 +16,18 @@ public interface IParkedEventCounts
     Task<IReadOnlyDictionary<string, long>> CountByProjectionAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>Until projections park events, none are parked.</summary>
-public sealed class NoParkedEvents : IParkedEventCounts
+/// <summary>The parked events of each projection, counted in the read model's dead-letter table.</summary>
+public sealed class ParkedEventCounts(IDbContextFactory<ReadModelDbContext> dbFactory) : IParkedEventCounts
 {
-    public Task<IReadOnlyDictionary<string, long>> CountByProjectionAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyDictionary<string, long>>(
-            ProjectionSupervisor.Projections().ToDictionary(p => p.Name, _ => 0L));
+    public async Task<IReadOnlyDictionary<string, long>> CountByProjectionAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var counts = await db.ParkedEvents.AsNoTracking()
+            .GroupBy(p => p.Projection)
+            .Select(g => new { Projection = g.Key, Events = g.LongCount() })
+            .ToDictionaryAsync(c => c.Projection, c => c.Events, cancellationToken);
+        return ProjectionNames.All.ToDictionary(name => name, name => counts.GetValueOrDefault(name));
+    }
 }
 
 /// <summary>
