@@ -23,6 +23,7 @@ public sealed class TelemetryApiTestHost() : ApiTestHost(
     public const string ScrapeToken = "scrape-token-for-the-telemetry-specs";
 }
 
+[Collection(MeasuredAlone.Name)]
 public sealed class TelemetrySpecs(TelemetryApiTestHost host) : IClassFixture<TelemetryApiTestHost>
 {
     private readonly AccountsClient _api = host.Accounts;
@@ -323,4 +324,14 @@ public sealed class TelemetrySpecs(TelemetryApiTestHost host) : IClassFixture<Te
 
         IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
     }
+}
+
+/// <summary>
+/// Specs that read process-wide instruments (meters and activity sources are matched by name, so every
+/// host in the test process feeds one scrape): they run when no other test host is alive.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MeasuredAlone
+{
+    public const string Name = "Measured alone";
 }

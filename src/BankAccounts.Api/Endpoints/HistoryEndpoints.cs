@@ -26,6 +26,8 @@ public static class HistoryEndpoints
         var accounts = routes.MapGroup("/accounts").WithTags("Accounts");
 
         accounts.MapGet("/{id}/balances", GetBalances)
+            .RequiresQuery("from", "2026-01-01")
+            .RequiresQuery("to", "2026-02-01")
             .WithName("GetAccountBalances")
             .WithSummary("End-of-interval balances for charts")
             .WithDescription(
@@ -37,6 +39,8 @@ public static class HistoryEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         accounts.MapGet("/{id}/statements", GetStatement)
+            .RequiresQuery("from", "2026-01-01")
+            .RequiresQuery("to", "2026-02-01")
             .WithName("GetAccountStatement")
             .WithSummary("An account statement")
             .WithDescription(

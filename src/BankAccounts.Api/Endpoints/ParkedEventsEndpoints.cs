@@ -22,12 +22,14 @@ public static class ParkedEventsEndpoints
             .WithDescription("Every stream a projection parked: its first parked version, why (failed, gap), the last error, attempts and failure times, and how many of its events wait.");
 
         admin.MapGet("/{name}/parked/{persistenceId}", ListParkedEvents)
+            .WithRouteValues("name", ProjectionNames.All)
             .WithName("ListParkedEvents")
             .WithSummary("List a parked stream's events")
             .WithDescription("The parked events of one stream, in stream order.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         admin.MapPost("/{name}/parked/{persistenceId}/retry", RetryParkedStream)
+            .WithRouteValues("name", ProjectionNames.All)
             .WithName("RetryParkedStream")
             .WithSummary("Retry a parked stream")
             .WithDescription(
@@ -37,8 +39,10 @@ public static class ParkedEventsEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         admin.MapPost("/{name}/parked/{persistenceId}/skip", SkipParkedEvent)
+            .WithRouteValues("name", ProjectionNames.All)
             .WithName("SkipParkedEvent")
             .WithSummary("Skip a parked event")
+            .AcceptsJson(required: true, example: new SkipParkedEventRequest(1, "Poison event fixed by hand (incident 42)"), ifMatch: false, idempotencyKey: false)
             .WithDescription(
                 "Skips the stream's first parked event for good, with a reason (kept in skipped_events with who and when); the events " +
                 "behind it stay parked until a retry. The read model then lacks that event: the integrity check reports the drift.")

@@ -14,7 +14,7 @@ namespace BankAccounts.Api.Http;
 internal static class OpenApiConventions
 {
     /// <summary>The order of the API page's sections; a tag not listed follows these, by name.</summary>
-    private static readonly string[] TagOrder = ["Accounts", "Transfers", "Admin", "Cluster", "Health"];
+    private static readonly string[] TagOrder = ["Accounts", "Transfers", "Live", "Admin", "Cluster", "Health"];
 
     /// <summary>The values of <c>status</c> on a transfer (the <see cref="TransferStatus"/> a requested transfer can be in).</summary>
     private static readonly IReadOnlyList<string> TransferStatuses =
@@ -39,7 +39,8 @@ internal static class OpenApiConventions
             foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
             {
                 // Only a value the handler takes as a plain string is retyped; a typed binding documents itself.
-                if (parameter.In is ParameterLocation.Path or ParameterLocation.Query
+                // A value with its own example (a period's from/to are dates) documents itself.
+                if (parameter.In is ParameterLocation.Path or ParameterLocation.Query && parameter.Example is null
                     && parameter.Name is { } name && ParameterSchemas.TryGetValue(name, out var schema)
                     && parameter.Schema is { Type: JsonSchemaType.String or (JsonSchemaType.String | JsonSchemaType.Null), Format: null })
                 {
@@ -93,7 +94,9 @@ internal static class OpenApiConventions
 
         // Within a tag, paths keep the order their endpoints were mapped in (commands first).
         var paths = document.Paths.Select((path, index) => (path, index))
-            .OrderBy(p => Rank(FirstTag(p.path.Value))).ThenBy(p => p.index)
+            .OrderBy(p => Rank(FirstTag(p.path.Value)))
+            .ThenBy(p => p.path.Value.Operations?.ContainsKey(HttpMethod.Post) == true ? 0 : 1)
+            .ThenBy(p => p.index)
             .Select(p => p.path)
             .ToList();
         document.Paths.Clear();

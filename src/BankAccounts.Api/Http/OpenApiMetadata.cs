@@ -15,7 +15,7 @@ internal static class OpenApiMetadata
     /// Deliberately not <c>Accepts&lt;T&gt;</c>: that would let routing answer content-type mismatches itself,
     /// while <see cref="JsonBody"/> owns those answers.
     /// </summary>
-    public static RouteHandlerBuilder AcceptsJson<T>(this RouteHandlerBuilder builder, bool required, T? example = default, bool ifMatch = true) =>
+    public static RouteHandlerBuilder AcceptsJson<T>(this RouteHandlerBuilder builder, bool required, T? example = default, bool ifMatch = true, bool idempotencyKey = true) =>
         builder.AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
         {
             var schema = await context.GetOrCreateSchemaAsync(typeof(T), null, cancellationToken);
@@ -34,12 +34,16 @@ internal static class OpenApiMetadata
                 },
             };
             operation.Parameters ??= [];
+            if (!idempotencyKey)
+            {
+                return;
+            }
             operation.Parameters.Add(new OpenApiParameter
             {
                 Name = CommandHeaders.IdempotencyKeyHeader,
                 In = ParameterLocation.Header,
                 Required = false,
-                Description = "Makes a retry safe: the same key returns the original answer and changes nothing. 1 to 128 printable ASCII characters.",
+                Description = $"Makes a retry safe: the same key returns the original answer and changes nothing. 1 to {Domain.CommandId.MaxLength} printable ASCII characters.",
                 Schema = new OpenApiSchema { Type = JsonSchemaType.String },
             });
             if (!ifMatch)
