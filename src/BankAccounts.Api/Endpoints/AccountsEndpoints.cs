@@ -190,7 +190,7 @@ public static class AccountsEndpoints
             return refused;
         }
         SetETag(http, accepted.Version);
-        return TypedResults.Ok(new AccountClosedResponse(accountId.Value, accepted.Balance, accepted.Version, "closed"));
+        return TypedResults.Ok(new AccountClosedResponse(accountId.Value, accepted.Balance, accepted.Version, AccountStatuses.Closed));
     }
 
     private static async Task<Results<Ok<AccountResponse>, Ok<AccountAsOfResponse>, ProblemHttpResult>> GetAccount(

@@ -16,12 +16,6 @@ internal static class OpenApiConventions
     /// <summary>The order of the API page's sections; a tag not listed follows these, by name.</summary>
     private static readonly string[] TagOrder = ["Accounts", "Transfers", "Live", "Admin", "Cluster", "Health"];
 
-    /// <summary>The values of <c>status</c> on a transfer (the <see cref="TransferStatus"/> a requested transfer can be in).</summary>
-    private static readonly IReadOnlyList<string> TransferStatuses =
-        [.. Enum.GetValues<TransferStatus>().Where(s => s != TransferStatus.NotRequested).Select(s => s.ToString().ToLowerInvariant())];
-
-    private static readonly IReadOnlyList<string> AccountStatuses = ["open", "closed"];
-
     /// <summary>Route and query values by name, as the handlers parse them (<see cref="QueryParameters"/>).</summary>
     private static readonly Dictionary<string, Func<OpenApiSchema>> ParameterSchemas = new(StringComparer.Ordinal)
     {
@@ -58,8 +52,8 @@ internal static class OpenApiConventions
             var values = property.Name switch
             {
                 "currency" => Currency.SupportedCodes.Order(StringComparer.Ordinal).ToList(),
-                "status" when property.DeclaringType == typeof(TransferResponse) || property.DeclaringType == typeof(TransferSummaryResponse) => TransferStatuses,
-                "status" when property.DeclaringType == typeof(AccountResponse) || property.DeclaringType == typeof(AccountClosedResponse) => AccountStatuses,
+                "status" when property.DeclaringType == typeof(TransferResponse) || property.DeclaringType == typeof(TransferSummaryResponse) => ReadModel.Storage.TransferStatuses.All,
+                "status" when property.DeclaringType == typeof(AccountResponse) || property.DeclaringType == typeof(AccountClosedResponse) => ReadModel.Storage.AccountStatuses.All,
                 _ => null,
             };
             if (values is not null)

@@ -191,7 +191,7 @@ public sealed class LedgerIntegrityCheck(
                 drift.Add($"Account {id} is in the journal but not in the read model.");
                 continue;
             }
-            var status = state.Status == AccountStatus.Closed ? "closed" : "open";
+            var status = state.Status == AccountStatus.Closed ? AccountStatuses.Closed : AccountStatuses.Open;
             if ((summary.Balance, summary.Version, summary.Status) != (state.Balance, state.Version, status))
             {
                 drift.Add($"Account {id}: read model has balance {summary.Balance}, version {summary.Version}, {summary.Status}; " +

@@ -69,7 +69,7 @@ public sealed class AccountLedgerProjection : IProjection
                 OwnerId = opened.OwnerId,
                 Currency = opened.Currency.Code,
                 OverdraftLimit = opened.OverdraftLimit,
-                Status = "open",
+                Status = AccountStatuses.Open,
                 OpenedAt = opened.OccurredAt,
                 OpenedAtTicks = opened.OccurredAt.UtcTicks,
             };
@@ -95,7 +95,7 @@ public sealed class AccountLedgerProjection : IProjection
         account.Balance += amount;
         if (@event is AccountClosed)
         {
-            account.Status = "closed";
+            account.Status = AccountStatuses.Closed;
         }
         account.Version = projected.Version;
         account.UpdatedAt = @event.OccurredAt;
@@ -106,7 +106,7 @@ public sealed class AccountLedgerProjection : IProjection
         {
             AccountId = projected.AccountId.Value,
             Version = projected.Version,
-            EventType = @event.GetType().Name,
+            EventType = EventKinds.Of(@event),
             Amount = amount,
             BalanceAfter = account.Balance,
             Reference = reference,

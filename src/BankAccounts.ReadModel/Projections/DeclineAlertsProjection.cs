@@ -46,7 +46,7 @@ public sealed class DeclineAlertsProjection : IProjection
     {
         AccountId = projected.AccountId.Value,
         Version = projected.Version,
-        Kind = projected.Event.GetType().Name,
+        Kind = EventKinds.Of(projected.Event),
         Reason = reason,
         Detail = detail,
         OccurredAt = ((BankAccounts.Domain.AccountEvent)projected.Event).OccurredAt,

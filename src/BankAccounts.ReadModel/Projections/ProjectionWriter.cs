@@ -428,7 +428,7 @@ public sealed class ProjectionWriter(IDbContextFactory<ReadModelDbContext> dbFac
         Version = projected.Version,
         Offset = projected.Offset,
         Reason = reason,
-        EventType = projected.Event.GetType().Name,
+        EventType = EventKinds.Of(projected.Event),
         Error = error,
         Attempts = attempts,
         FirstFailureAt = firstFailure,

@@ -36,7 +36,7 @@ public sealed class TransfersProjection : IProjection
                     ToAccountId = requested.To.Value,
                     Amount = requested.Amount,
                     Reference = requested.Reference,
-                    Status = "pending",
+                    Status = TransferStatuses.Pending,
                     RequestedAt = requested.OccurredAt,
                     RequestedAtTicks = requested.OccurredAt.UtcTicks,
                 };
@@ -54,20 +54,20 @@ public sealed class TransfersProjection : IProjection
                     transfer.Amount = debited.Amount.Amount;
                     break;
                 case SourceDebitFailed failed:
-                    (transfer.Status, transfer.FailureReason) = ("failed", failed.Reason);
+                    (transfer.Status, transfer.FailureReason) = (TransferStatuses.Failed, failed.Reason);
                     break;
                 case DestinationCreditFailed failed:
                     transfer.FailureReason = failed.Reason;
                     break;
                 case SourceRefunded:
-                    transfer.Status = "failed";
+                    transfer.Status = TransferStatuses.Failed;
                     break;
                 case DestinationSettled:
-                    transfer.Status = "completed";
+                    transfer.Status = TransferStatuses.Completed;
                     break;
                 case TransferStuck stuck:
                     // Never shown as done: a settle or refund keeps being refused and needs a person.
-                    (transfer.Status, transfer.FailureReason) = ("stuck", stuck.Reason);
+                    (transfer.Status, transfer.FailureReason) = (TransferStatuses.Stuck, stuck.Reason);
                     break;
             }
             transfer.Version = projected.Version;

@@ -49,7 +49,7 @@ public sealed class ReadModelDbContext(DbContextOptions<ReadModelDbContext> opti
         {
             account.ToTable("account_summaries");
             account.HasKey(a => a.AccountId);
-            account.Property(a => a.Owner).HasMaxLength(200);
+            account.Property(a => a.Owner).HasMaxLength(Domain.Account.MaxOwnerLength);
             account.Property(a => a.Currency).HasMaxLength(3);
             account.Property(a => a.Status).HasMaxLength(16);
             account.HasIndex(a => new { a.Owner, a.OpenedAtTicks });
@@ -73,7 +73,7 @@ public sealed class ReadModelDbContext(DbContextOptions<ReadModelDbContext> opti
             entry.ToTable("ledger_entries");
             entry.HasKey(e => new { e.AccountId, e.Version });
             entry.Property(e => e.EventType).HasMaxLength(64);
-            entry.Property(e => e.Reference).HasMaxLength(140);
+            entry.Property(e => e.Reference).HasMaxLength(Domain.Account.MaxReferenceLength);
             entry.HasIndex(e => e.TransferId);
             entry.Property(e => e.CausedBy).HasMaxLength(Domain.Security.Principal.MaxSubjectLength + 16);
             // As-of reads: the last entry at or before an instant is one index seek.

@@ -94,7 +94,7 @@ public sealed class ReadSideGauges
                 .Select(g => new { Status = g.Key, Count = g.LongCount(), OldestTicks = g.Min(t => t.UpdatedAtTicks) })
                 .ToListAsync(cancellationToken))
             .ToDictionary(t => t.Status, t => new TransferCount(t.Count, Math.Max(0, (now.UtcTicks - t.OldestTicks) / (double)TimeSpan.TicksPerSecond)));
-        foreach (var status in TransferStatuses)
+        foreach (var status in TransferStatusesReported)
         {
             transfers.TryAdd(status, new TransferCount(0, 0));
         }
@@ -103,7 +103,7 @@ public sealed class ReadSideGauges
     }
 
     /// <summary>The statuses always reported, zero when none (a missing series would read as "no data").</summary>
-    private static readonly string[] TransferStatuses = ["pending", "completed", "failed", "stuck"];
+    private static readonly IReadOnlyList<string> TransferStatusesReported = Storage.TransferStatuses.All;
 
     private async Task<DbConnection> OpenJournalAsync(CancellationToken cancellationToken)
     {
