@@ -171,9 +171,7 @@ public sealed class TransferProcessActor : ReceivePersistentActor, IWithTimers
 
     private void RetryLater(TransferStep step, string why)
     {
-        var delay = TimeSpan.FromTicks(Math.Min(
-            _options.MaxRetryDelay.Ticks,
-            _options.MinRetryDelay.Ticks * (1L << Math.Min(_attempt, 20))));
+        var delay = Backoff(_options.MinRetryDelay, _options.MaxRetryDelay, _attempt);
         _attempt++;
         _log.Warning("Transfer {0}: step {1} {2}; retry #{3} in {4}.", _state.Id, step, why, _attempt, delay);
         Timers.StartSingleTimer(RetryTimer, RetryStep.Instance, delay);
@@ -208,6 +206,14 @@ public sealed class TransferProcessActor : ReceivePersistentActor, IWithTimers
     {
         public static readonly RetryStep Instance = new();
     }
+
+    /// <summary>The exponent stops here: 2^20 times any sensible minimum is past any sensible maximum, and the shift cannot overflow.</summary>
+    private const int MaxDoublings = 20;
+
+    /// <summary>Exponential back-off: <paramref name="min"/> doubled per attempt, at most <paramref name="max"/>.</summary>
+    internal static TimeSpan Backoff(TimeSpan min, TimeSpan max, int attempt) =>
+        TimeSpan.FromTicks(Math.Min(max.Ticks, min.Ticks * (1L << Math.Min(attempt, MaxDoublings))));
+
 }
 
 /// <summary>One process stream per transfer: <c>transfer-{id}</c>.</summary>

@@ -60,7 +60,8 @@ public static class ReadModelHosting
             .WithSingleton<StalledTransferSweeper>(
                 SweeperSingletonName,
                 (_, registry, resolver) => StalledTransferSweeper.Props(
-                    resolver.GetService<IDbContextFactory<ReadModelDbContext>>(), registry.Get<TransferProcessActor>(), options.StalledTransferAfter),
+                    resolver.GetService<IDbContextFactory<ReadModelDbContext>>(), registry.Get<TransferProcessActor>(), options.StalledTransferAfter,
+                    resolver.GetService<TimeProvider>() ?? TimeProvider.System),
                 new ClusterSingletonOptions(),
                 createProxyToo: false);
 

@@ -19,15 +19,15 @@ internal sealed class StalledTransferSweeper : ReceiveActor, IWithTimers
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    public StalledTransferSweeper(IDbContextFactory<ReadModelDbContext> dbFactory, IActorRef transfers, TimeSpan interval)
+    public StalledTransferSweeper(IDbContextFactory<ReadModelDbContext> dbFactory, IActorRef transfers, TimeSpan interval, TimeProvider clock)
     {
         ReceiveAsync<Sweep>(async _ =>
         {
             // Only what is due, oldest first, through the (status, updated) index, at most a bounded number per pass.
-            var stalledBefore = (DateTimeOffset.UtcNow - interval).UtcTicks;
+            var stalledBefore = (clock.GetUtcNow() - interval).UtcTicks;
             await using var db = await dbFactory.CreateDbContextAsync();
             var due = await db.Transfers.AsNoTracking()
-                .Where(t => t.Status == "pending" && t.UpdatedAtTicks < stalledBefore)
+                .Where(t => t.Status == TransferStatuses.Pending && t.UpdatedAtTicks < stalledBefore)
                 .OrderBy(t => t.UpdatedAtTicks)
                 .Select(t => t.TransferId)
                 .Take(MaxPerSweep)
@@ -42,8 +42,8 @@ internal sealed class StalledTransferSweeper : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IDbContextFactory<ReadModelDbContext> dbFactory, IActorRef transfers, TimeSpan interval) =>
-        Akka.Actor.Props.Create(() => new StalledTransferSweeper(dbFactory, transfers, interval));
+    public static Props Props(IDbContextFactory<ReadModelDbContext> dbFactory, IActorRef transfers, TimeSpan interval, TimeProvider clock) =>
+        Akka.Actor.Props.Create(() => new StalledTransferSweeper(dbFactory, transfers, interval, clock));
 
     protected override void PreRestart(Exception reason, object message)
     {
