@@ -54,7 +54,7 @@ public static class StatementCsv
             declined is { } d ? (d ? "true" : "false") : null,
             Number(amount),
             Number(balance),
-            reference,
+            SafeText(reference),
             transferId?.ToString(),
             eventHash,
             Number(totalIn),
@@ -63,4 +63,12 @@ public static class StatementCsv
     }
 
     private static string? Number(decimal? value) => value?.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Free text someone else chose (a transfer's sender writes the reference the recipient reads) must not
+    /// run as a spreadsheet formula: a cell starting with = + - @ tab or CR gets a leading apostrophe, which
+    /// spreadsheets show as text (OWASP CSV injection). Numbers are ours and never escaped.
+    /// </summary>
+    public static string? SafeText(string? text) =>
+        text is [('=' or '+' or '-' or '@' or '\t' or '\r'), ..] ? "'" + text : text;
 }
