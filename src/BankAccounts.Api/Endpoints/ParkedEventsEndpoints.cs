@@ -36,7 +36,8 @@ public static class ParkedEventsEndpoints
                 "Re-applies the stream from the journal, in order, from its first unapplied version to its last, in one transaction " +
                 "(after the cause was fixed). Answers 409 when it fails again: the stream stays parked, the attempt recorded.")
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         admin.MapPost("/{name}/parked/{persistenceId}/skip", SkipParkedEvent)
             .WithRouteValues("name", ProjectionNames.All)
@@ -48,7 +49,8 @@ public static class ParkedEventsEndpoints
                 "behind it stay parked until a retry. The read model then lacks that event: the integrity check reports the drift.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         return routes;
     }
@@ -77,7 +79,15 @@ public static class ParkedEventsEndpoints
         {
             return Problems.ProjectionNotFound(name, ProjectionNames.All);
         }
-        var outcome = await control.RetryParkedAsync(name, persistenceId, cancellationToken);
+        RetryOutcome? outcome;
+        try
+        {
+            outcome = await control.RetryParkedAsync(name, persistenceId, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return Problems.ProjectionsUnavailable($"The retry of {persistenceId}", e);
+        }
         if (outcome is null)
         {
             return Problems.ParkedStreamNotFound(name, persistenceId);
@@ -106,8 +116,17 @@ public static class ParkedEventsEndpoints
             return Problems.ParkedStreamNotFound(name, persistenceId);
         }
         var caller = http.Caller().ToString();
-        if (parked[0].Version != request.Version
-            || !await control.SkipParkedAsync(name, persistenceId, request.Version, request.Reason.Trim(), caller, cancellationToken))
+        bool skipped;
+        try
+        {
+            skipped = parked[0].Version == request.Version
+                && await control.SkipParkedAsync(name, persistenceId, request.Version, request.Reason.Trim(), caller, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return Problems.ProjectionsUnavailable($"Skipping {persistenceId} #{request.Version}", e);
+        }
+        if (!skipped)
         {
             return Problems.ParkedEventNotFirst(persistenceId, request.Version, parked[0].Version);
         }

@@ -26,7 +26,8 @@ public static class VerificationEndpoints
                 "Readable by the account's owner, tellers, auditors and admins.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return routes;
     }
 
@@ -65,10 +66,19 @@ public static class VerificationEndpoints
         {
             anchors.Add(new ChainAnchor(before.Version, liveHead, "live entity"));
         }
-        var report = await chains.VerifyAsync(
-            AccountPersistenceId.For(accountId), anchors,
-            async () => await accounts.GetStateAsync(accountId, cancellationToken) is { TimedOut: false, Value: { } after } ? after.Version : null,
-            cancellationToken);
+        ChainReport report;
+        try
+        {
+            report = await chains.VerifyAsync(
+                AccountPersistenceId.For(accountId), anchors,
+                async () => await accounts.GetStateAsync(accountId, cancellationToken) is { TimedOut: false, Value: { } after } ? after.Version : null,
+                cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The journal or the snapshot store did not answer (or a snapshot could not be read): no verdict, no 500.
+            return Problems.JournalUnavailable($"The stream of account {accountId}", e);
+        }
         return TypedResults.Ok(new ChainVerificationResponse(
             accountId.Value, report.Valid, report.EventsChecked, report.ChainStartsAt, report.LastSequenceNr, report.Head,
             report.Break is { } broken ? new ChainBreakResponse(broken.SequenceNr, KindName(broken.Kind), broken.Detail) : null));

@@ -31,4 +31,6 @@ public static class ProblemTypes
     public const string Unauthenticated = Prefix + "unauthenticated";
     public const string Forbidden = Prefix + "forbidden";
     public const string TooManyRequests = Prefix + "too-many-requests";
+    public const string ProjectionsUnavailable = Prefix + "projections-unavailable";
+    public const string JournalUnavailable = Prefix + "journal-unavailable";
 }

@@ -117,6 +117,16 @@ internal static partial class Problems
         _ => throw new ArgumentOutOfRangeException(nameof(rejected), rejected.Reason, "Unknown rejection reason."),
     };
 
+    /// <summary>The projections' store (journal or read model) did not answer an operator's request; nothing changed, retry later.</summary>
+    public static ProblemHttpResult ProjectionsUnavailable(string what, Exception cause) =>
+        Problem(StatusCodes.Status503ServiceUnavailable, ProblemTypes.ProjectionsUnavailable, "The projections could not do this now.",
+            $"{what} could not run ({cause.GetType().Name}); nothing was changed. Retry later.");
+
+    /// <summary>The journal or the snapshot store did not answer a read; retry later.</summary>
+    public static ProblemHttpResult JournalUnavailable(string what, Exception cause) =>
+        Problem(StatusCodes.Status503ServiceUnavailable, ProblemTypes.JournalUnavailable, "The journal could not be read now.",
+            $"{what} could not be read ({cause.GetType().Name}). Retry later.");
+
     /// <summary>Too many reads are already waiting for the read model on this node (retry shortly).</summary>
     public static ProblemHttpResult TooManyWaits(int perNode, int perCaller) =>
         Problem(StatusCodes.Status503ServiceUnavailable, ProblemTypes.ReadModelBehind, "Too many reads are waiting for the read model.",

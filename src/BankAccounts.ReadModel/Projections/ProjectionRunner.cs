@@ -52,21 +52,38 @@ internal sealed class ProjectionRunner : ReceiveActor, IWithTimers
         ReceiveAsync<ProjectionSupervisor.RetryParkedStream>(async retry =>
         {
             var replyTo = Sender;
-            var outcome = await _writer.RetryAsync(retry.PersistenceId);
-            _log.Info("Projection {0}: retry of parked stream {1}: {2}.", name, retry.PersistenceId, outcome?.ToString() ?? "nothing parked");
-            await ResumeIfStoppedAsync();
-            replyTo.Tell(new ProjectionSupervisor.RetryResult(outcome));
+            try
+            {
+                var outcome = await _writer.RetryAsync(retry.PersistenceId);
+                _log.Info("Projection {0}: retry of parked stream {1}: {2}.", name, retry.PersistenceId, outcome?.ToString() ?? "nothing parked");
+                await ResumeIfStoppedAsync();
+                replyTo.Tell(new ProjectionSupervisor.RetryResult(outcome));
+            }
+            catch (Exception e)
+            {
+                // The journal or the read model did not answer: the asker hears it now, not after its timeout.
+                _log.Warning(e, "Projection {0}: retry of parked stream {1} could not run.", name, retry.PersistenceId);
+                replyTo.Tell(new Status.Failure(e));
+            }
         });
         ReceiveAsync<ProjectionSupervisor.SkipParkedEvent>(async skip =>
         {
             var replyTo = Sender;
-            var skipped = await _writer.SkipAsync(skip.PersistenceId, skip.Version, skip.Reason, skip.SkippedBy);
-            if (skipped is not null)
+            try
             {
-                _log.Warning("Projection {0}: {1} skipped {2} #{3}: {4}", name, skip.SkippedBy, skip.PersistenceId, skip.Version, skip.Reason);
+                var skipped = await _writer.SkipAsync(skip.PersistenceId, skip.Version, skip.Reason, skip.SkippedBy);
+                if (skipped is not null)
+                {
+                    _log.Warning("Projection {0}: {1} skipped {2} #{3}: {4}", name, skip.SkippedBy, skip.PersistenceId, skip.Version, skip.Reason);
+                }
+                await ResumeIfStoppedAsync();
+                replyTo.Tell(new ProjectionSupervisor.SkipResult(skipped is not null));
             }
-            await ResumeIfStoppedAsync();
-            replyTo.Tell(new ProjectionSupervisor.SkipResult(skipped is not null));
+            catch (Exception e)
+            {
+                _log.Warning(e, "Projection {0}: skipping {1} #{2} could not run.", name, skip.PersistenceId, skip.Version);
+                replyTo.Tell(new Status.Failure(e));
+            }
         });
         ReceiveAsync<Reconcile>(async _ => await ReconcileAsync());
         Receive<Stopped>(stopped =>
