@@ -93,12 +93,24 @@ public sealed class ChainVerifierSpecs
     }
 
     [Fact]
-    public void Should_report_an_unchained_event_after_the_chain_started_as_inserted()
+    public void Should_hold_the_chain_across_events_an_older_node_wrote_without_a_link_during_a_rolling_upgrade()
     {
         var links = Chain(4);
-        links.Add(new ChainLink(5, null, Hash("unchained")));
+        links.Add(new ChainLink(5, null, Hash("written by a release-2 node")));
+        links.Add(new ChainLink(6, links[^1].StoredHash, Hash("sixth")));
 
-        AssertBreak(Verify(links), 5, ChainBreakKind.Inserted);
+        Assert.True(Verify(links).Valid);
+    }
+
+    [Fact]
+    public void Should_still_find_a_changed_event_that_an_older_node_wrote_without_a_link()
+    {
+        var links = Chain(4);
+        links.Add(new ChainLink(5, null, Hash("written by a release-2 node")));
+        links.Add(new ChainLink(6, links[^1].StoredHash, Hash("sixth")));
+        links[4] = links[4] with { StoredHash = Hash("changed afterwards") };
+
+        Assert.False(Verify(links).Valid);
     }
 
     [Fact]

@@ -39,7 +39,8 @@ public sealed record ChainReport(
 /// <remarks>
 /// Rules: a stream may begin with an unchained prefix (events written before the chain existed); the chain starts at
 /// the first event carrying a link, which must be the hash of its predecessor's stored bytes (the genesis for event 1),
-/// and every later event must carry the hash of its predecessor. Anchors (snapshot heads, the live entity's head)
+/// and every later event carrying a link must carry the hash of its predecessor (an event without one was written by a
+/// node of an earlier release during a rolling upgrade; the next linked event vouches for its bytes). Anchors (snapshot heads, the live entity's head)
 /// catch what a re-forged chain hides: the event at the anchor's sequence number must exist and hash to its head.
 /// </remarks>
 public static class ChainVerifier
@@ -169,14 +170,10 @@ public sealed class ChainWalker(string persistenceId)
                 : $"events {_last + 1} to {link.SequenceNr - 1} are missing");
         }
         ChainBreak? broken = null;
-        if (link.PreviousHash is null)
-        {
-            if (_chained)
-            {
-                broken = new ChainBreak(link.SequenceNr, ChainBreakKind.Inserted, $"event {link.SequenceNr} carries no link, after the chain started");
-            }
-        }
-        else if (link.PreviousHash != Expected(link.SequenceNr))
+        // An event without a link, even after the chain started, was written by a node of an earlier release (a
+        // rolling upgrade moved the account there for a while). It is protected like the legacy prefix: the next
+        // linked event must link to its stored bytes, so changing or replacing it still breaks the chain.
+        if (link.PreviousHash is not null && link.PreviousHash != Expected(link.SequenceNr))
         {
             broken = new ChainBreak(link.SequenceNr, ChainBreakKind.Modified, link.SequenceNr == 1
                 ? "event 1 does not link to the stream's genesis"
