@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.ComponentModel;
 using BankAccounts.Api.Contracts;
 using BankAccounts.Api.Http;
@@ -233,9 +234,9 @@ public static class AccountsEndpoints
                 return Problems.ReadModelBehind(accountId, wanted, account?.Version ?? 0, ReadYourWritesWait);
             }
         }
-        if (account is null || Access(http, account) is not null)
+        if (!CanRead(http, accountId, account, out var unreadable))
         {
-            return Access(http, account) ?? Problems.AccountNotFound(accountId);
+            return unreadable;
         }
         if (point is { } at)
         {
@@ -330,10 +331,15 @@ public static class AccountsEndpoints
     /// model holds): a customer asking about an account that is not theirs gets the same 404 as for a
     /// missing one.
     /// </summary>
-    internal static async Task<ProblemHttpResult?> ReadRefusal(HttpContext http, AccountId id, AccountQueries queries, CancellationToken cancellationToken)
+    internal static async Task<ProblemHttpResult?> ReadRefusal(HttpContext http, AccountId id, AccountQueries queries, CancellationToken cancellationToken) =>
+        CanRead(http, id, await queries.GetAccountAsync(id.Value, cancellationToken), out var refusal) ? null : refusal;
+
+    /// <summary>Whether the caller may read <paramref name="account"/> (read from the read model); a missing one is not found.</summary>
+    internal static bool CanRead(
+        HttpContext http, AccountId id, [NotNullWhen(true)] AccountSummary? account, [NotNullWhen(false)] out ProblemHttpResult? refusal)
     {
-        var account = await queries.GetAccountAsync(id.Value, cancellationToken);
-        return account is null ? Problems.AccountNotFound(id) : Access(http, account);
+        refusal = account is null ? Problems.AccountNotFound(id) : ReadAccess(http, id, account.OwnerId);
+        return refusal is null;
     }
 
     /// <summary>The same rule for reads of the journal, with the owner its first event records (no read model lag).</summary>
@@ -342,9 +348,6 @@ public static class AccountsEndpoints
         var (exists, ownerId) = await events.OwnerAsync(id, cancellationToken);
         return exists ? ReadAccess(http, id, ownerId) : Problems.AccountNotFound(id);
     }
-
-    internal static ProblemHttpResult? Access(HttpContext http, AccountSummary? account) =>
-        account is null ? null : ReadAccess(http, new AccountId(account.AccountId), account.OwnerId);
 
     /// <summary>The answer to a caller who may not read an existing account; null when it may.</summary>
     private static ProblemHttpResult? ReadAccess(HttpContext http, AccountId id, string? ownerId) =>

@@ -113,9 +113,9 @@ public static class HistoryEndpoints
             return Problems.Invalid(nameof(to), $"The period holds more than {MaxBalancePoints} {interval}s; ask for a shorter period or a longer interval.");
         }
         var account = await queries.GetAccountAsync(accountId.Value, cancellationToken);
-        if (account is null || AccountsEndpoints.Access(http, account) is not null)
+        if (!AccountsEndpoints.CanRead(http, accountId, account, out var refused))
         {
-            return AccountsEndpoints.Access(http, account) ?? Problems.AccountNotFound(accountId);
+            return refused;
         }
 
         var points = await history.BalancesAsync(account.AccountId, [start, .. ends], cancellationToken);
@@ -143,9 +143,9 @@ public static class HistoryEndpoints
             return Problems.NotAcceptable(http.Request.Headers.Accept.ToString(), StatementFormats);
         }
         var account = await queries.GetAccountAsync(accountId.Value, cancellationToken);
-        if (account is null || AccountsEndpoints.Access(http, account) is not null)
+        if (!AccountsEndpoints.CanRead(http, accountId, account, out var refused))
         {
-            return AccountsEndpoints.Access(http, account) ?? Problems.AccountNotFound(accountId);
+            return refused;
         }
 
         var statement = await history.StatementAsync(account.AccountId, start, end, cancellationToken: cancellationToken);
