@@ -2,13 +2,34 @@ using System.Net;
 using System.Text.Json;
 using BankAccounts.Api.Live;
 using BankAccounts.Domain.Security;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BankAccounts.Api.Tests;
 
-/// <summary>A host that holds four events per subscriber and cuts one off after a second without progress.</summary>
+/// <summary>
+/// A host that holds four events per subscriber and cuts one off after a second without progress. Its sockets
+/// buffer little, so a reader that stops reading backs up to the feed within a few hundred events instead of the
+/// megabytes loopback autotuning would otherwise absorb (which made the cut-off depend on the machine's speed).
+/// </summary>
 public sealed class SlowConsumerApiTestHost() : ApiTestHost(
-    "--BankAccounts:Live:BufferCapacity=4", "--BankAccounts:Live:SlowConsumerTimeout=00:00:01");
+    "--BankAccounts:Live:BufferCapacity=4", "--BankAccounts:Live:SlowConsumerTimeout=00:00:01")
+{
+    private const int SmallBuffer = 4096;
+
+    protected override void ConfigureServices(IServiceCollection services)
+    {
+        services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxResponseBufferSize = SmallBuffer);
+        services.Configure<SocketTransportOptions>(sockets => sockets.CreateBoundListenSocket = endpoint =>
+        {
+            // Accepted connections inherit the listening socket's send buffer, and a fixed size turns autotuning off.
+            var socket = SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
+            socket.SendBufferSize = SmallBuffer;
+            return socket;
+        });
+    }
+}
 
 /// <summary>How the server ends a feed: a reader that stopped reading, a node that shuts down. Neither loses an event.</summary>
 public sealed class LiveFeedEndingSpecs(SlowConsumerApiTestHost host) : IClassFixture<SlowConsumerApiTestHost>
