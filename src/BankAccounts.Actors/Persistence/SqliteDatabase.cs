@@ -41,13 +41,21 @@ public static class SqliteDatabase
     /// The per-connection settings (SQLite keeps them per connection, not in the file), run once on
     /// every physical connection right after it opens.
     /// </summary>
-    public static string ConnectionPragmas(SqliteSynchronous synchronous) =>
-        $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = {synchronous.ToString().ToUpperInvariant()};";
+    public static string ConnectionPragmas(SqliteSynchronous synchronous, string extraPragmas = "") =>
+        $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = {synchronous.ToString().ToUpperInvariant()}; {extraPragmas}";
+
+    /// <summary>
+    /// For a database written in large transactions at random places of its indexes (a read model, above all while it
+    /// is rebuilt): pages read through a memory map instead of a read call each, and a checkpoint every ~40 MB of
+    /// write-ahead log instead of ~4 MB, so a page rewritten by many batches is copied back to the file once. Measured
+    /// on a rebuild of 100,000 events: 3,700-4,100 → 5,650-5,750 events/s, alternating runs (docs/performance.md).
+    /// </summary>
+    public const string BulkWritePragmas = "PRAGMA mmap_size = 268435456; PRAGMA wal_autocheckpoint = 10000;";
 
     // Pooled connections keep their settings: remember the native handles already configured.
     private static readonly ConditionalWeakTable<object, object> Configured = [];
 
-    public static void Configure(DbConnection connection, SqliteSynchronous synchronous)
+    public static void Configure(DbConnection connection, SqliteSynchronous synchronous, string extraPragmas = "")
     {
         if (connection is SqliteConnection { Handle: { } handle } && Configured.TryGetValue(handle, out _))
         {
@@ -55,13 +63,13 @@ public static class SqliteDatabase
         }
         using (var command = connection.CreateCommand())
         {
-            command.CommandText = ConnectionPragmas(synchronous);
+            command.CommandText = ConnectionPragmas(synchronous, extraPragmas);
             command.ExecuteNonQuery();
         }
         Remember(connection);
     }
 
-    public static async Task ConfigureAsync(DbConnection connection, SqliteSynchronous synchronous, CancellationToken cancellationToken = default)
+    public static async Task ConfigureAsync(DbConnection connection, SqliteSynchronous synchronous, CancellationToken cancellationToken = default, string extraPragmas = "")
     {
         if (connection is SqliteConnection { Handle: { } handle } && Configured.TryGetValue(handle, out _))
         {
@@ -69,7 +77,7 @@ public static class SqliteDatabase
         }
         await using (var command = connection.CreateCommand())
         {
-            command.CommandText = ConnectionPragmas(synchronous);
+            command.CommandText = ConnectionPragmas(synchronous, extraPragmas);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
         Remember(connection);

@@ -8,7 +8,8 @@ namespace BankAccounts.ReadModel.Storage;
 /// Applies SQLite's per-connection settings to every read model connection EF Core opens. The read
 /// model uses <see cref="SqliteSynchronous.Normal"/>: it is derived from the journal and each batch
 /// commits together with its offset, so a power loss can only roll it back to an earlier consistent
-/// point that the projectors replay from; nothing acknowledged is lost.
+/// point that the projectors replay from; nothing acknowledged is lost. Its writes are large batches at random places
+/// of its indexes: <see cref="SqliteDatabase.BulkWritePragmas"/>.
 /// </summary>
 internal sealed class SqliteConnectionSettings : DbConnectionInterceptor
 {
@@ -22,8 +23,8 @@ internal sealed class SqliteConnectionSettings : DbConnectionInterceptor
     }
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) =>
-        SqliteDatabase.Configure(connection, _synchronous);
+        SqliteDatabase.Configure(connection, _synchronous, SqliteDatabase.BulkWritePragmas);
 
     public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default) =>
-        SqliteDatabase.ConfigureAsync(connection, _synchronous, cancellationToken);
+        SqliteDatabase.ConfigureAsync(connection, _synchronous, cancellationToken, SqliteDatabase.BulkWritePragmas);
 }
