@@ -8,7 +8,7 @@ using BankAccounts.Domain;
 namespace BankAccounts.Actors;
 
 /// <summary>
-/// The process manager of one transfer (seed 004: it receives outcomes and dispatches commands).
+/// The process manager of one transfer: it receives the accounts' outcomes and dispatches the next command.
 /// It records each step's result as an event before taking the next step, so after a crash,
 /// restart, passivation or hand-off it resumes exactly where it was; every step is an idempotent
 /// account command, so resending one after a lost answer moves money once. Its stream is a hash

@@ -334,7 +334,7 @@ public sealed class TransferProcessSpecs
     [InlineData(RejectionReason.AccountNotFound)]
     public void Should_never_count_a_refused_settle_as_done(RejectionReason reason)
     {
-        // Regression (issue 9, 1a): a client key that took the settle's step id made the real settle
+        // Regression of release 1: a client key that took the settle's step id made the real settle
         // "refused", and the transfer completed with money still pending on both accounts.
         var run = Debited();
         run.Answer(Accepted(1L, 25m));
