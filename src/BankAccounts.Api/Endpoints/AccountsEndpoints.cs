@@ -32,6 +32,8 @@ public static class AccountsEndpoints
 
     public static IEndpointRouteBuilder MapAccountsApi(this IEndpointRouteBuilder routes)
     {
+        // {id} stays unconstrained (not {id:guid}): a malformed id is a 400 invalid-request naming the id, which a
+        // route constraint would turn into a 404 from routing; QueryParameters.TryParseAccountId answers it.
         var accounts = routes.MapGroup("/accounts").WithTags("Accounts");
 
         accounts.MapPost("", OpenAccount)
