@@ -460,6 +460,48 @@ public sealed class TransferProcessSpecs
         Assert.Equal("InsufficientFunds", failed.State.FailureReason);
     }
 
+    [Theory]
+    [InlineData(AccountStatus.NotOpened, "AccountNotFound", "does not exist")]
+    [InlineData(AccountStatus.Closed, "AccountClosed", "is closed")]
+    public void Should_fail_without_a_debit_when_the_source_looked_up_is_not_able_to_pay(AccountStatus status, string reason, string detail)
+    {
+        var run = Run.Requested();
+
+        var failed = Assert.IsType<SourceDebitFailed>(Assert.Single(run.SourceLookedUp(SourceView(status)).Events));
+
+        Assert.Equal(reason, failed.Reason);
+        Assert.Contains(detail, failed.Detail);
+        Assert.Equal(TransferStatus.Failed, run.State.Status);
+        Assert.Equal(TransferStep.None, run.State.NextStep);
+    }
+
+    [Fact]
+    public void Should_go_on_to_the_debit_when_the_source_looked_up_is_open()
+    {
+        var run = Run.Requested();
+        var before = run.State;
+
+        var decision = run.SourceLookedUp(SourceView(AccountStatus.Open));
+
+        Assert.Null(decision.Rejection);
+        Assert.Empty(decision.Events);
+        Assert.Equal(before, run.State);
+        Assert.Equal(TransferStep.Debit, run.State.NextStep);
+    }
+
+    [Fact]
+    public void Should_ignore_a_closed_source_looked_up_once_it_was_debited()
+    {
+        var run = Debited();
+
+        Assert.Empty(run.SourceLookedUp(SourceView(AccountStatus.Closed)).Events);
+
+        Assert.Equal(TransferStep.Credit, run.State.NextStep);
+    }
+
+    private static AccountView SourceView(AccountStatus status) =>
+        new(From, status, "Ada Lovelace", "ada", Currency.EUR, 100m, 0m, status == AccountStatus.NotOpened ? 0L : 3L, null);
+
     // The account commands
 
     [Fact]
@@ -751,6 +793,9 @@ public sealed class TransferProcessSpecs
 
         public TransferDecision SourceUnavailable(RejectionReason reason, string detail) =>
             Record(Transfer.SourceUnavailable(State, reason, detail, NextTick()));
+
+        public TransferDecision SourceLookedUp(AccountView source) =>
+            Record(Transfer.SourceLookedUp(State, source, NextTick()));
 
         private DateTimeOffset NextTick() => Now.AddSeconds(_tick++);
 

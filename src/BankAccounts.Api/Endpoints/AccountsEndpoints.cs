@@ -126,13 +126,13 @@ public static class AccountsEndpoints
         {
             return refused;
         }
-        // Owner, currency and limit as the account stored them (trimmed, normalised), also for a retried request.
-        var state = await sender.GetStateAsync(id, cancellationToken);
-        if (state.TimedOut)
+        // Owner, currency and limit as the account stored them (trimmed, normalised), also for a retried request:
+        // the acceptance carries them, unless an entity of an earlier release answered.
+        var opened = accepted.Opening ?? (await sender.GetOpeningAsync(id, cancellationToken)).Value;
+        if (opened is null)
         {
             return Problems.AccountUnavailable(id, sender.Timeout);
         }
-        var opened = state.Value!;
         SetETag(http, accepted.Version);
         return TypedResults.Created(
             $"/accounts/{id}",
