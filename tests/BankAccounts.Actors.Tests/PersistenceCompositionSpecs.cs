@@ -37,9 +37,11 @@ public sealed class PersistenceCompositionSpecs : IAsyncLifetime
 
         Assert.Equal("Csv", config.GetString("akka.persistence.journal.sql.tag-write-mode"));
         Assert.Equal("Csv", config.GetString("akka.persistence.query.journal.sql.tag-read-mode"));
-        var bindings = config.GetConfig("akka.persistence.journal.sql.event-adapter-bindings").AsEnumerable().ToDictionary(e => e.Key, e => e.Value.GetString());
-        Assert.Equal("event-tagger", bindings.Single(b => b.Key.Contains("BankAccounts.Domain.AccountEvent", StringComparison.Ordinal)).Value);
-        Assert.Equal("event-tagger", bindings.Single(b => b.Key.Contains("BankAccounts.Domain.TransferEvent", StringComparison.Ordinal)).Value);
+        // A binding names one adapter or a list of them.
+        var bindings = config.GetConfig("akka.persistence.journal.sql.event-adapter-bindings").AsEnumerable()
+            .ToDictionary(e => e.Key, e => e.Value.IsArray() ? e.Value.GetStringList() : [e.Value.GetString()]);
+        Assert.Equal(["event-tagger"], bindings.Single(b => b.Key.Contains("BankAccounts.Domain.AccountEvent", StringComparison.Ordinal)).Value);
+        Assert.Equal(["event-tagger"], bindings.Single(b => b.Key.Contains("BankAccounts.Domain.TransferEvent", StringComparison.Ordinal)).Value);
         Assert.Contains("BankAccounts.Actors.Persistence.EventTagger", config.GetString("akka.persistence.journal.sql.event-adapters.event-tagger"));
     }
 
