@@ -75,11 +75,8 @@ public sealed class AccountActor : ReceivePersistentActor
         });
 
         Command<AccountCommand>(Handle);
-        Command<AccountMessages.GetAccountState>(_ =>
-        {
-            AnswerWhenDurable(_state);
-            PassivateIfNeverOpened();
-        });
+        Command<AccountMessages.GetAccountView>(_ => AnswerQuery(AccountView.Of(_state)));
+        Command<AccountMessages.GetAccountState>(_ => AnswerQuery(_state));
         Command<AccountMessages.StopAccount>(_ => DeferAsync(AccountMessages.StopAccount.Instance, _ =>
         {
             AccountTelemetry.Passivated("account");
@@ -249,6 +246,12 @@ public sealed class AccountActor : ReceivePersistentActor
     private sealed record HistoryAnswered(AccountCommand Command, ProcessedCommand? Remembered, IActorRef ReplyTo);
 
     private sealed record HistoryFailed(AccountCommand Command, Exception Cause);
+
+    private void AnswerQuery(object answer)
+    {
+        AnswerWhenDurable(answer);
+        PassivateIfNeverOpened();
+    }
 
     /// <summary>Answers after every write already in flight has been confirmed.</summary>
     private void AnswerWhenDurable(object answer)

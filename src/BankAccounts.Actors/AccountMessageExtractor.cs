@@ -10,6 +10,7 @@ public sealed class AccountMessageExtractor(int shardCount) : HashCodeMessageExt
     {
         AccountCommand command => command.AccountId.ToString(),
         AccountMessages.GetAccountState query => query.AccountId.ToString(),
+        AccountMessages.GetAccountView query => query.AccountId.ToString(),
         _ => null,
     };
 }

@@ -5,7 +5,14 @@ namespace BankAccounts.Actors;
 /// <summary>Messages the account entity understands besides <see cref="AccountCommand"/>s.</summary>
 public static class AccountMessages
 {
-    /// <summary>Asks for the account's durable state; answered with an <see cref="AccountState"/>.</summary>
+    /// <summary>Asks what others may know of the account; answered, once durable, with an <see cref="AccountView"/>.</summary>
+    public sealed record GetAccountView(AccountId AccountId);
+
+    /// <summary>
+    /// Asks for the account's whole durable state, idempotency window and pending transfers included; answered
+    /// with an <see cref="AccountState"/>. For recovery checks and diagnostics (specs, benchmarks), not for
+    /// other components: they ask <see cref="GetAccountView"/>.
+    /// </summary>
     public sealed record GetAccountState(AccountId AccountId);
 
     /// <summary>

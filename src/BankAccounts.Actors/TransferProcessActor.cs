@@ -8,7 +8,7 @@ using BankAccounts.Domain;
 namespace BankAccounts.Actors;
 
 /// <summary>
-/// The process manager of one transfer (seed 004: it receives outcomes and dispatches commands).
+/// The process manager of one transfer: it receives the accounts' outcomes and dispatches the next command.
 /// It records each step's result as an event before taking the next step, so after a crash,
 /// restart, passivation or hand-off it resumes exactly where it was; every step is an idempotent
 /// account command, so resending one after a lost answer moves money once. Its stream is a hash
@@ -113,8 +113,8 @@ public sealed class TransferProcessActor : ReceivePersistentActor, IWithTimers
         if (_sourceCurrency is null)
         {
             // The debit is recorded with the source's currency, which the credit must match.
-            _accounts.Ask<AccountState>(new AccountMessages.GetAccountState(_state.From), timeout).PipeTo(
-                Self, success: state => new SourceLookedUp(step, state), failure: e => new StepUnanswered(step, e));
+            _accounts.Ask<AccountView>(new AccountMessages.GetAccountView(_state.From), timeout).PipeTo(
+                Self, success: view => new SourceLookedUp(step, view), failure: e => new StepUnanswered(step, e));
             return;
         }
         _accounts.Ask<CommandOutcome>(TransferTelemetry.Traced(Transfer.CommandFor(_state, step), _stepTrace), timeout).PipeTo(
@@ -125,17 +125,12 @@ public sealed class TransferProcessActor : ReceivePersistentActor, IWithTimers
     {
         _inFlight = TransferStep.None;
         _stepTrace = TransferTelemetry.EndStep(_stepTrace, "source_looked_up");
-        var source = lookedUp.Source;
-        if (source.Status == AccountStatus.Open || source.PendingTransfers.TryGet(_state.Id, out _))
+        var decision = Transfer.SourceLookedUp(_state, lookedUp.Source, _clock.GetUtcNow());
+        if (decision.Events.Count == 0)
         {
-            _sourceCurrency = source.Currency;
-            TakeNextStep();
-            return;
+            _sourceCurrency = lookedUp.Source.Currency;
         }
-        var (reason, detail) = source.Status == AccountStatus.NotOpened
-            ? (RejectionReason.AccountNotFound, $"Source account {_state.From} does not exist.")
-            : (RejectionReason.AccountClosed, $"Source account {_state.From} is closed.");
-        PersistThen(Transfer.SourceUnavailable(_state, reason, detail, _clock.GetUtcNow()), TakeNextStep);
+        PersistThen(decision, TakeNextStep);
     }
 
     private void OnStepAnswered(StepAnswered answered)
@@ -196,7 +191,7 @@ public sealed class TransferProcessActor : ReceivePersistentActor, IWithTimers
         });
     }
 
-    private sealed record SourceLookedUp(TransferStep Step, AccountState Source);
+    private sealed record SourceLookedUp(TransferStep Step, AccountView Source);
 
     private sealed record StepAnswered(TransferStep Step, CommandOutcome Outcome);
 

@@ -3,7 +3,7 @@ using BankAccounts.Actors.Persistence;
 
 namespace BankAccounts.Benchmarks;
 
-/// <summary>Command line of the benchmark; every knob has the default size.</summary>
+/// <summary>Command line of the benchmark; every knob has a default, the size of the runs in docs/performance.md.</summary>
 internal sealed record BenchmarkOptions
 {
     public static readonly string[] AllScenarios = ["actor", "rest", "telemetry", "chain", "recovery", "projection", "live", "history"];

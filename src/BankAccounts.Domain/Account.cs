@@ -27,7 +27,7 @@ public static class Account
         if (known is not null)
         {
             return IsSameRequest(state, known, command)
-                ? new Decision(known.Outcome, [], state)
+                ? WithOpening(new Decision(known.Outcome, [], state), command)
                 : Reject(state, RejectionReason.CommandIdReused,
                     $"Command id '{command.CommandId}' was already used on this account for a different request.");
         }
@@ -49,10 +49,22 @@ public static class Account
             _ => Reject(state, RejectionReason.InvalidCommand, $"Unknown command {command.GetType().Name}."),
         };
         var metadata = new EventMetadata(command.Principal, command.TraceParent);
-        return decision.Events.Count == 0
+        return WithOpening(decision.Events.Count == 0
             ? decision
-            : decision with { Events = [.. decision.Events.Select(e => e with { Metadata = metadata })] };
+            : decision with { Events = [.. decision.Events.Select(e => e with { Metadata = metadata })] }, command);
     }
+
+    /// <summary>An accepted opening, first or retried, answers with the terms the account holds (they never change).</summary>
+    private static Decision WithOpening(Decision decision, AccountCommand command) =>
+        command is OpenAccount && decision.Outcome is CommandAccepted accepted && decision.NewState.Status != AccountStatus.NotOpened
+            ? decision with
+            {
+                Outcome = accepted with
+                {
+                    Opening = new AccountOpening(decision.NewState.Owner, decision.NewState.Currency, decision.NewState.OverdraftLimit),
+                },
+            }
+            : decision;
 
     /// <summary>
     /// What is refused before anything about the account's past is looked at: a command for another

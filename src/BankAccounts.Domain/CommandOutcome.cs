@@ -4,7 +4,14 @@ namespace BankAccounts.Domain;
 public abstract record CommandOutcome;
 
 /// <summary>The command took effect; <paramref name="Version"/> is the account's version after it.</summary>
-public sealed record CommandAccepted(long Version, decimal Balance) : CommandOutcome;
+public sealed record CommandAccepted(long Version, decimal Balance) : CommandOutcome
+{
+    /// <summary>
+    /// For an opening (also a retried one): the terms the account stored, so the caller needs no second
+    /// question to learn them. Null for every other command; never part of what the account remembers.
+    /// </summary>
+    public AccountOpening? Opening { get; init; }
+}
 
 /// <summary>
 /// The command was refused by a business rule and the refusal was recorded as an event

@@ -139,6 +139,19 @@ public static class Transfer
         _ => step.ToString(),
     };
 
+    /// <summary>
+    /// Whether the source, looked up before the debit, is able to pay: only an open account is (an account a
+    /// transfer already debited cannot be closed while that transfer is pending, so a debited source is open).
+    /// No events when it is: the debit goes ahead in <paramref name="source"/>'s currency. Otherwise nothing was
+    /// debited and the transfer fails: the source does not exist, or it is closed.
+    /// </summary>
+    public static TransferDecision SourceLookedUp(TransferState state, AccountView source, DateTimeOffset now) => source.Status switch
+    {
+        AccountStatus.Open => new TransferDecision(null, [], state),
+        AccountStatus.NotOpened => SourceUnavailable(state, RejectionReason.AccountNotFound, $"Source account {state.From} does not exist.", now),
+        _ => SourceUnavailable(state, RejectionReason.AccountClosed, $"Source account {state.From} is closed.", now),
+    };
+
     /// <summary>The source account could not be looked up as open: nothing was debited, the transfer fails.</summary>
     public static TransferDecision SourceUnavailable(TransferState state, RejectionReason reason, string detail, DateTimeOffset now) =>
         state.NextStep == TransferStep.Debit

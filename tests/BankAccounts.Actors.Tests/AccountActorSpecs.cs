@@ -34,7 +34,7 @@ public sealed class AccountActorSpecs : Akka.TestKit.Xunit2.TestKit, IAsyncLifet
 
         var outcome = await _host.Send(new OpenAccount(id, new CommandId("open-1"), "Ada", "EUR", 50m));
 
-        Assert.Equal(new CommandAccepted(1, 0m), outcome);
+        Assert.Equal(new CommandAccepted(1, 0m) { Opening = new AccountOpening("Ada", Currency.EUR, 50m) }, outcome);
         var stored = Assert.Single(await _host.StoredEvents(id));
         var opened = Assert.IsType<AccountOpened>(stored.Event);
         Assert.Equal(("Ada", Currency.EUR, 50m, 1L), (opened.Owner, opened.Currency, opened.OverdraftLimit, stored.SequenceNr));

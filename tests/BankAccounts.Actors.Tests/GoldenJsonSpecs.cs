@@ -77,6 +77,8 @@ public sealed class GoldenJsonSpecs : Akka.TestKit.Xunit2.TestKit
         new CommandDeclined(4, 10.5m, DeclineReason.InsufficientFunds, "only 10.50 available"),
         new CommandRejected(RejectionReason.VersionMismatch, [FieldError.General("version_mismatch", "expected 2"), new FieldError("amount", FieldErrorCodes.NotPositive, "was 3")], 3),
         new AccountMessages.GetAccountState(Id),
+        new AccountMessages.GetAccountView(Id),
+        new AccountView(Id, AccountStatus.Open, "Ada Lovelace", "alice", Currency.EUR, 160.25m, 100m, 42, ChainHead),
         AccountMessages.StopAccount.Instance,
     ];
 

@@ -31,9 +31,12 @@ public sealed class SerializationSpecs : Akka.TestKit.Xunit2.TestKit
         new WithdrawMoney(Id, Cmd, 2m),
         new CloseAccount(Id, Cmd, 7),
         new CommandAccepted(3, 10.5m),
+        new CommandAccepted(1, 0m) { Opening = new AccountOpening("Ada Lovelace", Currency.JPY, 100m) },
         new CommandDeclined(4, 10.5m, DeclineReason.InsufficientFunds, "only 10.50 available"),
         new CommandRejected(RejectionReason.VersionMismatch, [FieldError.General("version_mismatch", "expected 2")], 3),
         new AccountMessages.GetAccountState(Id),
+        new AccountMessages.GetAccountView(Id),
+        new AccountView(Id, AccountStatus.Closed, "Ada", null, Currency.KWD, 0m, 1.125m, 9, null),
         AccountMessages.StopAccount.Instance,
         new TransferDebited(Transfer1, Id2, new Money(25m, Currency.EUR), "rent", Cmd, At),
         new TransferDebitDeclined(Transfer1, Id2, new Money(25m, Currency.EUR), 10m, WithdrawalDeclineReason.InsufficientFunds, null, Cmd, At),
@@ -89,6 +92,14 @@ public sealed class SerializationSpecs : Akka.TestKit.Xunit2.TestKit
 
         Assert.Equal(sample.GetType(), restored.GetType());
         Assert.Equal(Canonical(sample), Canonical(restored));
+    }
+
+    [Fact]
+    public void Should_write_an_acceptance_without_opening_terms_exactly_as_before_they_existed()
+    {
+        var json = Encoding.UTF8.GetString(_serializer.ToBinary(new CommandAccepted(3, 10.5m)));
+
+        Assert.Equal("""{"version":3,"balance":10.5}""", json);
     }
 
     [Fact]

@@ -7,7 +7,7 @@ using static BankAccounts.Api.Tests.AccountsClient;
 namespace BankAccounts.Api.Tests;
 
 /// <summary>
-/// The two money defects of release 1, replayed black-box as they were found (issue 9, 1a and 1b).
+/// The two money defects of release 1, replayed black-box as they were found.
 /// Both fail on release 1: the first lost the refund (A ended at 51 instead of 101, never closable),
 /// the second applied a retried deposit twice (balance 200).
 /// </summary>

@@ -66,7 +66,7 @@ public sealed class IdempotencySpecs
     {
         var first = Given().When(Open(overdraft: 100m, id: Key));
 
-        first.Continue().When(Open(overdraft: 100m, id: Key)).ThenRepeats(new CommandAccepted(1L, 0m));
+        first.Continue().When(Open(overdraft: 100m, id: Key)).ThenRepeats(new CommandAccepted(1L, 0m) { Opening = new AccountOpening(Owner, Currency.EUR, 100m) });
     }
 
     [Fact]

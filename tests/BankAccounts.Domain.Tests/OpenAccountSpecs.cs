@@ -23,6 +23,7 @@ public sealed class OpenAccountSpecs
         var accepted = then.ThenAccepted();
         Assert.Equal(1L, accepted.Version);
         Assert.Equal(0m, accepted.Balance);
+        Assert.Equal(new AccountOpening("Ada Lovelace", Currency.USD, 250m), accepted.Opening);
 
         var state = then.Decision.NewState;
         Assert.Equal(AccountStatus.Open, state.Status);
@@ -32,6 +33,28 @@ public sealed class OpenAccountSpecs
         Assert.Equal(250m, state.Available);
         Assert.Equal(Now, state.OpenedAt);
         Assert.Equal(Now, state.UpdatedAt);
+    }
+
+    [Fact]
+    public void Should_answer_an_opening_and_its_retry_after_later_commands_with_the_terms_the_account_stored()
+    {
+        var key = new CommandId("open-grace");
+        var first = Given().When(Open(owner: "  Grace Hopper ", currency: "JPY", overdraft: 100m, id: key));
+        var original = first.ThenAccepted();
+        var later = first.Continue().When(Deposit(5m, currency: "JPY"));
+
+        var retry = later.Continue().When(Open(owner: "  Grace Hopper ", currency: "JPY", overdraft: 100m, id: key));
+
+        Assert.Equal(new AccountOpening("Grace Hopper", Currency.JPY, 100m), original.Opening);
+        retry.ThenRepeats(original);
+    }
+
+    [Fact]
+    public void Should_answer_other_commands_without_opening_terms()
+    {
+        var accepted = Given(Opened()).When(Deposit(5m)).ThenAccepted();
+
+        Assert.Null(accepted.Opening);
     }
 
     [Fact]

@@ -2,13 +2,13 @@ using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Hosting.SBR;
 using Akka.Cluster.Sharding;
-using Akka.Configuration;
 using Akka.Hosting;
-using Akka.Persistence.Sql;
+using Akka.Persistence.Sql.Hosting;
 using Akka.Persistence.Sql.Config;
 using Akka.Remote.Hosting;
 using BankAccounts.Actors.Persistence;
 using BankAccounts.Actors.Serialization;
+using BankAccounts.Domain;
 using LinqToDB;
 
 namespace BankAccounts.Actors.Hosting;
@@ -31,7 +31,10 @@ public static class AkkaBuilderExtensions
     public static AkkaConfigurationBuilder WithBankAccountsSerialization(this AkkaConfigurationBuilder builder) =>
         builder.WithCustomSerializer(BankAccountsSerializer.Name, StorageManifests.BoundTypes, system => new BankAccountsSerializer(system));
 
-    /// <summary>Akka.Persistence.Sql journal, snapshot store and read journal on one database.</summary>
+    /// <summary>
+    /// Akka.Persistence.Sql journal, snapshot store and read journal on one database, through the plugin's typed
+    /// hosting options (Akka.Persistence.Sql.Hosting); its tuning stays in config/akka.hocon (and sqlite.hocon).
+    /// </summary>
     public static AkkaConfigurationBuilder WithAccountPersistence(this AkkaConfigurationBuilder builder, PersistenceOptions options)
     {
         if (options.Provider == StorageProvider.Sqlite)
@@ -54,32 +57,27 @@ public static class AkkaBuilderExtensions
                         await Task.Yield();
                         await SqliteDatabase.ConfigureAsync(connection, synchronous, cancellationToken);
                     })));
-        }
-        var connection = Quote(options.ConnectionString);
-        var provider = Quote(options.LinqToDbProviderName);
-        var hocon = $$"""
-            akka.persistence {
-              journal {
-                plugin = "akka.persistence.journal.sql"
-                sql { connection-string = {{connection}}, provider-name = {{provider}} }
-              }
-              snapshot-store {
-                plugin = "akka.persistence.snapshot-store.sql"
-                sql { connection-string = {{connection}}, provider-name = {{provider}} }
-              }
-              query.journal.sql { connection-string = {{connection}}, provider-name = {{provider}} }
-            }
-            """;
-        builder.AddHocon(ConfigurationFactory.ParseString(hocon), HoconAddMode.Prepend);
-        if (options.Provider == StorageProvider.Sqlite)
-        {
             // Appended before akka.hocon, so it takes precedence over it.
             builder.AddHoconFile(Path.Combine(AppContext.BaseDirectory, "config", "sqlite.hocon"), HoconAddMode.Append);
         }
-        return builder
-            .AddHoconFile(Path.Combine(AppContext.BaseDirectory, "config", "akka.hocon"), HoconAddMode.Append)
-            // Without Akka.Persistence.Sql.Hosting the plugin's own defaults must be added by hand.
-            .AddHocon(SqlPersistence.DefaultConfiguration, HoconAddMode.Append);
+        // The tuning files go in before the plugin, which appends its own defaults after them: the files win.
+        builder.AddHoconFile(Path.Combine(AppContext.BaseDirectory, "config", "akka.hocon"), HoconAddMode.Append);
+        var journal = new SqlJournalOptions(isDefaultPlugin: true)
+        {
+            ConnectionString = options.ConnectionString,
+            ProviderName = options.LinqToDbProviderName,
+            // Csv, not TagTable: TagTable reads are quadratic in this plugin version (docs/architecture.md, Read side).
+            TagStorageMode = TagMode.Csv,
+        };
+        var snapshots = new SqlSnapshotOptions(isDefaultPlugin: true)
+        {
+            ConnectionString = options.ConnectionString,
+            ProviderName = options.LinqToDbProviderName,
+        };
+        return builder.WithSqlPersistence(
+            journal,
+            snapshots,
+            journalBuilder: events => events.AddWriteEventAdapter<EventTagger>("event-tagger", [typeof(AccountEvent), typeof(TransferEvent)]));
     }
 
     /// <summary>
@@ -162,7 +160,4 @@ public static class AkkaBuilderExtensions
         PassivateIdleEntityAfter = passivateIdleAfter,
         HandOffStopMessage = stopMessage,
     };
-
-    private static string Quote(string value) =>
-        "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 }

@@ -20,7 +20,27 @@ internal static class JsonConverters
         options.Converters.Add(new CurrencyConverter());
         options.Converters.Add(new MoneyConverter());
         options.Converters.Add(new JsonStringEnumConverter());
+        options.TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver
+        {
+            Modifiers = { OmitOpeningWhenAbsent },
+        };
         return options;
+    }
+
+    /// <summary>
+    /// <see cref="CommandAccepted.Opening"/> is written only when there is one: every other acceptance keeps
+    /// exactly the shape <c>CommandAccepted.v1</c> always had, which nodes of earlier releases read.
+    /// </summary>
+    private static void OmitOpeningWhenAbsent(System.Text.Json.Serialization.Metadata.JsonTypeInfo type)
+    {
+        if (type.Type != typeof(CommandAccepted))
+        {
+            return;
+        }
+        foreach (var property in type.Properties.Where(p => p.PropertyType == typeof(AccountOpening)))
+        {
+            property.ShouldSerialize = static (_, value) => value is not null;
+        }
     }
 
     /// <summary>The empty id only appears in the state of a transfer that was never requested.</summary>

@@ -60,6 +60,8 @@ public static class StorageManifests
         (typeof(CommandDeclined), "CommandDeclined.v1"),
         (typeof(CommandRejected), "CommandRejected.v2"),
         (typeof(AccountMessages.GetAccountState), "GetAccountState.v1"),
+        (typeof(AccountMessages.GetAccountView), "GetAccountView.v1"),
+        (typeof(AccountView), "AccountView.v1"),
         (typeof(AccountMessages.StopAccount), "StopAccount.v1"),
     ];
 
@@ -70,7 +72,7 @@ public static class StorageManifests
     public static readonly IReadOnlyList<Type> BoundTypes =
     [
         typeof(AccountEvent), typeof(AccountCommand), typeof(CommandOutcome), typeof(AccountState),
-        typeof(AccountMessages.GetAccountState), typeof(AccountMessages.StopAccount),
+        typeof(AccountMessages.GetAccountState), typeof(AccountMessages.GetAccountView), typeof(AccountView), typeof(AccountMessages.StopAccount),
         typeof(TransferEvent), typeof(RequestTransfer), typeof(TransferState),
         typeof(TransferMessages.GetTransfer), typeof(TransferMessages.ResumeTransfer), typeof(TransferMessages.StopTransfer),
     ];

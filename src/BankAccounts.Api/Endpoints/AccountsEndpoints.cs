@@ -32,6 +32,8 @@ public static class AccountsEndpoints
 
     public static IEndpointRouteBuilder MapAccountsApi(this IEndpointRouteBuilder routes)
     {
+        // {id} stays unconstrained (not {id:guid}): a malformed id is a 400 invalid-request naming the id, which a
+        // route constraint would turn into a 404 from routing; QueryParameters.TryParseAccountId answers it.
         var accounts = routes.MapGroup("/accounts").WithTags("Accounts");
 
         accounts.MapPost("", OpenAccount)
@@ -100,9 +102,9 @@ public static class AccountsEndpoints
     }
 
     private static async Task<Results<Created<AccountOpenedResponse>, ProblemHttpResult>> OpenAccount(
-        HttpContext http, AccountCommandSender sender, CancellationToken cancellationToken)
+        CommandHeaders headers, HttpContext http, AccountCommandSender sender, CancellationToken cancellationToken)
     {
-        if (!CommandHeaders.TryRead(http.Request, out var headers, out var problem))
+        if (headers.Problem is { } problem)
         {
             return problem;
         }
@@ -124,13 +126,13 @@ public static class AccountsEndpoints
         {
             return refused;
         }
-        // Owner, currency and limit as the account stored them (trimmed, normalised), also for a retried request.
-        var state = await sender.GetStateAsync(id, cancellationToken);
-        if (state.TimedOut)
+        // Owner, currency and limit as the account stored them (trimmed, normalised), also for a retried request:
+        // the acceptance carries them, unless an entity of an earlier release answered.
+        var opened = accepted.Opening ?? (await sender.GetOpeningAsync(id, cancellationToken)).Value;
+        if (opened is null)
         {
             return Problems.AccountUnavailable(id, sender.Timeout);
         }
-        var opened = state.Value!;
         SetETag(http, accepted.Version);
         return TypedResults.Created(
             $"/accounts/{id}",
@@ -138,21 +140,20 @@ public static class AccountsEndpoints
     }
 
     private static Task<Results<Ok<BalanceResponse>, ProblemHttpResult>> Deposit(
-        string id, HttpContext http, AccountCommandSender sender, CancellationToken cancellationToken) =>
-        MoveMoney(id, http, sender, (accountId, headers, request) =>
+        string id, CommandHeaders headers, HttpContext http, AccountCommandSender sender, CancellationToken cancellationToken) =>
+        MoveMoney(id, headers, http, sender, (accountId, headers, request) =>
             new DepositMoney(accountId, headers.CommandIdFor(http.Caller()), request.Amount, request.Currency, request.Reference, headers.ExpectedVersion), cancellationToken);
 
     private static Task<Results<Ok<BalanceResponse>, ProblemHttpResult>> Withdraw(
-        string id, HttpContext http, AccountCommandSender sender, CancellationToken cancellationToken) =>
-        MoveMoney(id, http, sender, (accountId, headers, request) =>
+        string id, CommandHeaders headers, HttpContext http, AccountCommandSender sender, CancellationToken cancellationToken) =>
+        MoveMoney(id, headers, http, sender, (accountId, headers, request) =>
             new WithdrawMoney(accountId, headers.CommandIdFor(http.Caller()), request.Amount, request.Currency, request.Reference, headers.ExpectedVersion), cancellationToken);
 
     private static async Task<Results<Ok<BalanceResponse>, ProblemHttpResult>> MoveMoney(
-        string id, HttpContext http, AccountCommandSender sender,
+        string id, CommandHeaders headers, HttpContext http, AccountCommandSender sender,
         Func<AccountId, CommandHeaders, MoneyMovementRequest, AccountCommand> command, CancellationToken cancellationToken)
     {
-        if (!QueryParameters.TryParseAccountId(id, out var accountId, out var problem)
-            || !CommandHeaders.TryRead(http.Request, out var headers, out problem))
+        if (!TryAddress(id, headers, out var accountId, out var problem))
         {
             return problem;
         }
@@ -172,10 +173,9 @@ public static class AccountsEndpoints
     }
 
     private static async Task<Results<Ok<AccountClosedResponse>, ProblemHttpResult>> Close(
-        string id, HttpContext http, AccountCommandSender sender, CancellationToken cancellationToken)
+        string id, CommandHeaders headers, HttpContext http, AccountCommandSender sender, CancellationToken cancellationToken)
     {
-        if (!QueryParameters.TryParseAccountId(id, out var accountId, out var problem)
-            || !CommandHeaders.TryRead(http.Request, out var headers, out problem))
+        if (!TryAddress(id, headers, out var accountId, out var problem))
         {
             return problem;
         }
@@ -251,14 +251,10 @@ public static class AccountsEndpoints
     }
 
     private static async Task<Results<Ok<TransactionPageResponse>, ProblemHttpResult>> GetTransactions(
-        string id,
-        [Description("Only entries with a version greater than this (default 0: from the start).")] string? after,
-        [Description("Entries per page, 1 to 1000 (default 100).")] string? limit,
-        HttpContext http, AccountQueries queries, CancellationToken cancellationToken)
+        string id, [AsParameters] LedgerPageQuery page, HttpContext http, AccountQueries queries, CancellationToken cancellationToken)
     {
         if (!QueryParameters.TryParseAccountId(id, out var accountId, out var problem)
-            || !QueryParameters.TryParse(after, nameof(after), 0, 0, long.MaxValue, out var afterVersion, out problem)
-            || !QueryParameters.TryParse(limit, nameof(limit), DefaultPageSize, 1, MaxPageSize, out var pageSize, out problem))
+            || !page.TryParse(out var afterVersion, out var pageSize, out problem))
         {
             return problem;
         }
@@ -267,25 +263,21 @@ public static class AccountsEndpoints
             return refused;
         }
 
-        var entries = await queries.GetTransactionsAsync(accountId.Value, afterVersion, (int)pageSize + 1, cancellationToken);
-        var page = entries.Take((int)pageSize).ToList();
+        var entries = await queries.GetTransactionsAsync(accountId.Value, afterVersion, pageSize + 1, cancellationToken);
+        var taken = entries.Take(pageSize).ToList();
         var next = entries.Count > pageSize
-            ? $"/accounts/{accountId}/transactions?after={page[^1].Version}&limit={pageSize}"
+            ? $"/accounts/{accountId}/transactions?after={taken[^1].Version}&limit={pageSize}"
             : null;
         return TypedResults.Ok(new TransactionPageResponse(
-            [.. page.Select(e => new TransactionResponse(e.Version, e.EventType, e.Amount, e.BalanceAfter, e.Reference, e.TransferId, e.OccurredAt))],
+            [.. taken.Select(e => new TransactionResponse(e.Version, e.EventType, e.Amount, e.BalanceAfter, e.Reference, e.TransferId, e.OccurredAt))],
             next));
     }
 
     private static async Task<Results<Ok<StoredEventPageResponse>, ProblemHttpResult>> GetEvents(
-        string id,
-        [Description("First sequence number to return (default 1).")] string? from,
-        [Description("Events per page, 1 to 1000 (default 100).")] string? limit,
-        HttpContext http, AccountEventStream events, CancellationToken cancellationToken)
+        string id, [AsParameters] EventPageQuery page, HttpContext http, AccountEventStream events, CancellationToken cancellationToken)
     {
         if (!QueryParameters.TryParseAccountId(id, out var accountId, out var problem)
-            || !QueryParameters.TryParse(from, nameof(from), 1, 1, long.MaxValue, out var fromSequenceNr, out problem)
-            || !QueryParameters.TryParse(limit, nameof(limit), DefaultPageSize, 1, MaxPageSize, out var pageSize, out problem))
+            || !page.TryParse(out var fromSequenceNr, out var pageSize, out problem))
         {
             return problem;
         }
@@ -294,7 +286,7 @@ public static class AccountsEndpoints
             return refused;
         }
 
-        var stored = await events.ReadAsync(accountId, fromSequenceNr, (int)pageSize, cancellationToken);
+        var stored = await events.ReadAsync(accountId, fromSequenceNr, pageSize, cancellationToken);
         if (stored.Count == 0 && (fromSequenceNr == 1 || !await events.ExistsAsync(accountId, cancellationToken)))
         {
             return Problems.AccountNotFound(accountId);
@@ -317,12 +309,12 @@ public static class AccountsEndpoints
         {
             return Problems.Invalid("owner", "'owner' is required.");
         }
-        if (!QueryParameters.TryParse(limit, nameof(limit), DefaultPageSize, 1, MaxPageSize, out var pageSize, out var problem))
+        if (!QueryParameters.TryParsePageSize(limit, out var pageSize, out var problem))
         {
             return problem;
         }
         var ownerId = caller.Role == Role.Customer ? caller.Subject : null;
-        var accounts = await queries.GetAccountsByOwnerAsync(owner, ownerId, (int)pageSize, cancellationToken);
+        var accounts = await queries.GetAccountsByOwnerAsync(owner, ownerId, pageSize, cancellationToken);
         return TypedResults.Ok(new AccountListResponse([.. accounts.Select(ToResponse)]));
     }
 
@@ -357,6 +349,17 @@ public static class AccountsEndpoints
             AccessVerdict.NotFound => Problems.AccountNotFound(id),
             _ => Problems.Forbidden("Your role may not read accounts."),
         };
+
+    /// <summary>The account a command addresses and its headers, checked in that order.</summary>
+    private static bool TryAddress(string id, CommandHeaders headers, out AccountId accountId, [NotNullWhen(false)] out ProblemHttpResult? problem)
+    {
+        if (!QueryParameters.TryParseAccountId(id, out accountId, out problem))
+        {
+            return false;
+        }
+        problem = headers.Problem;
+        return problem is null;
+    }
 
     /// <summary>The problem to answer when the command was not accepted (no answer in time, declined, rejected); null when it was.</summary>
     private static ProblemHttpResult? Refusal(AccountAnswer<CommandOutcome> answer, AccountId id, AccountCommandSender sender, out CommandAccepted accepted)

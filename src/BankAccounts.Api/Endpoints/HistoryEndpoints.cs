@@ -90,15 +90,12 @@ public static class HistoryEndpoints
 
     private static async Task<Results<Ok<BalanceSeriesResponse>, ProblemHttpResult>> GetBalances(
         string id,
-        [Description("Start of the period: a date (start of that day in timeZone) or an RFC 3339 instant.")] string? from,
-        [Description("End of the period (exclusive): a date or an RFC 3339 instant.")] string? to,
+        [AsParameters] PeriodQuery period,
         [Description("day (default) or hour.")] string? interval,
-        [Description("IANA time zone id for dates and days, e.g. Europe/Paris (default UTC).")] string? timeZone,
         HttpContext http, AccountQueries queries, AccountHistoryQueries history, CancellationToken cancellationToken)
     {
         if (!QueryParameters.TryParseAccountId(id, out var accountId, out var problem)
-            || !HistoryParameters.TryParseTimeZone(timeZone, out var zone, out problem)
-            || !TryParsePeriod(from, to, zone, out var start, out var end, out problem))
+            || !period.TryParse(out var zone, out var start, out var end, out problem))
         {
             return problem;
         }
@@ -110,7 +107,7 @@ public static class HistoryEndpoints
         var ends = IntervalEnds(start, end, interval, zone, MaxBalancePoints + 1);
         if (ends.Count > MaxBalancePoints)
         {
-            return Problems.Invalid(nameof(to), $"The period holds more than {MaxBalancePoints} {interval}s; ask for a shorter period or a longer interval.");
+            return Problems.Invalid("to", $"The period holds more than {MaxBalancePoints} {interval}s; ask for a shorter period or a longer interval.");
         }
         var account = await queries.GetAccountAsync(accountId.Value, cancellationToken);
         if (!AccountsEndpoints.CanRead(http, accountId, account, out var refused))
@@ -126,14 +123,11 @@ public static class HistoryEndpoints
 
     private static async Task<Results<Ok<StatementResponse>, ContentHttpResult, ProblemHttpResult>> GetStatement(
         string id,
-        [Description("Start of the period: a date (start of that day in timeZone) or an RFC 3339 instant.")] string? from,
-        [Description("End of the period (exclusive): a date or an RFC 3339 instant.")] string? to,
-        [Description("IANA time zone id for dates and the offsets instants are written with, e.g. Europe/Paris (default UTC).")] string? timeZone,
+        [AsParameters] PeriodQuery period,
         HttpContext http, AccountQueries queries, AccountHistoryQueries history, CancellationToken cancellationToken)
     {
         if (!QueryParameters.TryParseAccountId(id, out var accountId, out var problem)
-            || !HistoryParameters.TryParseTimeZone(timeZone, out var zone, out problem)
-            || !TryParsePeriod(from, to, zone, out var start, out var end, out problem))
+            || !period.TryParse(out var zone, out var start, out var end, out problem))
         {
             return problem;
         }
@@ -163,23 +157,6 @@ public static class HistoryEndpoints
         return csv
             ? TypedResults.Text(StatementCsv.Write(response), StatementCsv.ContentType + "; charset=utf-8")
             : TypedResults.Ok(response);
-    }
-
-    private static bool TryParsePeriod(
-        string? from, string? to, TimeZoneInfo zone, out DateTimeOffset start, out DateTimeOffset end, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out ProblemHttpResult? problem)
-    {
-        end = default;
-        if (!HistoryParameters.TryParseBound(from, nameof(from), zone, out start, out problem)
-            || !HistoryParameters.TryParseBound(to, nameof(to), zone, out end, out problem))
-        {
-            return false;
-        }
-        if (end <= start)
-        {
-            problem = Problems.Invalid(nameof(to), "'to' must be after 'from'.");
-            return false;
-        }
-        return true;
     }
 
     /// <summary>

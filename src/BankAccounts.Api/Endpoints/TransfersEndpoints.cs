@@ -61,9 +61,9 @@ public static class TransfersEndpoints
     }
 
     private static async Task<Results<Accepted<TransferResponse>, ProblemHttpResult>> RequestTransfer(
-        HttpContext http, TransferSender sender, AccountEventStream events, CancellationToken cancellationToken)
+        CommandHeaders headers, HttpContext http, TransferSender sender, AccountEventStream events, CancellationToken cancellationToken)
     {
-        if (!CommandHeaders.TryRead(http.Request, out var headers, out var problem))
+        if (headers.Problem is { } problem)
         {
             return problem;
         }
@@ -161,7 +161,7 @@ public static class TransfersEndpoints
         HttpContext http, TransferQueries queries, AccountEventStream events, CancellationToken cancellationToken)
     {
         if (!QueryParameters.TryParseAccountId(id, out var accountId, out var problem)
-            || !QueryParameters.TryParse(limit, nameof(limit), AccountsEndpoints.DefaultPageSize, 1, AccountsEndpoints.MaxPageSize, out var pageSize, out problem))
+            || !QueryParameters.TryParsePageSize(limit, out var pageSize, out problem))
         {
             return problem;
         }
@@ -169,7 +169,7 @@ public static class TransfersEndpoints
         {
             return refused;
         }
-        var transfers = await queries.GetTransfersOfAccountAsync(accountId.Value, (int)pageSize, cancellationToken);
+        var transfers = await queries.GetTransfersOfAccountAsync(accountId.Value, pageSize, cancellationToken);
         return TypedResults.Ok(new TransferListResponse([.. transfers.Select(t => new TransferSummaryResponse(
             t.TransferId, t.Status, t.FromAccountId, t.ToAccountId, t.Amount, t.Currency, t.Reference, t.FailureReason, t.RequestedAt, t.UpdatedAt))]));
     }

@@ -62,7 +62,7 @@ public static class VerificationEndpoints
         }
         // The live entity knows the head it wrote: asked before the read, its head must be in the stream;
         // asked after, nothing beyond its version may be.
-        if (await accounts.GetStateAsync(accountId, cancellationToken) is { TimedOut: false, Value: { ChainHead: { } liveHead, Version: > 0 } before })
+        if (await accounts.GetViewAsync(accountId, cancellationToken) is { TimedOut: false, Value: { ChainHead: { } liveHead, Version: > 0 } before })
         {
             anchors.Add(new ChainAnchor(before.Version, liveHead, "live entity"));
         }
@@ -71,7 +71,7 @@ public static class VerificationEndpoints
         {
             report = await chains.VerifyAsync(
                 AccountPersistenceId.For(accountId), anchors,
-                async () => await accounts.GetStateAsync(accountId, cancellationToken) is { TimedOut: false, Value: { } after } ? after.Version : null,
+                async () => await accounts.GetViewAsync(accountId, cancellationToken) is { TimedOut: false, Value: { } after } ? after.Version : null,
                 cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

@@ -23,8 +23,18 @@ internal sealed class AccountCommandSender(IRequiredActor<AccountActor> region, 
         return answer;
     }
 
-    public Task<AccountAnswer<AccountState>> GetStateAsync(AccountId id, CancellationToken cancellationToken) =>
-        AskAsync<AccountState>(new AccountMessages.GetAccountState(id), cancellationToken);
+    public Task<AccountAnswer<AccountView>> GetViewAsync(AccountId id, CancellationToken cancellationToken) =>
+        AskAsync<AccountView>(new AccountMessages.GetAccountView(id), cancellationToken);
+
+    /// <summary>
+    /// The terms an account was opened with, asked of the entity: only for an entity of an earlier release, whose
+    /// acceptance of an opening does not carry them (<see cref="CommandAccepted.Opening"/>). It knows no
+    /// <see cref="AccountMessages.GetAccountView"/>, so it is asked for its whole state, as before.
+    /// </summary>
+    public async Task<AccountAnswer<AccountOpening>> GetOpeningAsync(AccountId id, CancellationToken cancellationToken) =>
+        await AskAsync<AccountState>(new AccountMessages.GetAccountState(id), cancellationToken) is { TimedOut: false, Value: { } state }
+            ? new(new AccountOpening(state.Owner, state.Currency, state.OverdraftLimit), false)
+            : new(null, true);
 
     private async Task<AccountAnswer<T>> AskAsync<T>(object message, CancellationToken cancellationToken) =>
         await ShardAsk.AskAsync<T>(await region.GetAsync(cancellationToken), message, Timeout, cancellationToken);

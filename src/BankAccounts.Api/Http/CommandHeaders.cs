@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using BankAccounts.Domain;
 using BankAccounts.Domain.Security;
@@ -7,27 +6,35 @@ using Microsoft.Net.Http.Headers;
 
 namespace BankAccounts.Api.Http;
 
-/// <summary>The headers every command request may carry.</summary>
+/// <summary>
+/// The headers every command request may carry, bound by the framework (<see cref="BindAsync"/>): a handler
+/// takes a <see cref="CommandHeaders"/> parameter and answers <see cref="Problem"/> when a header is malformed,
+/// at the point of its own checks it chooses (so a malformed id is still reported before a malformed header).
+/// </summary>
 /// <param name="IdempotencyKey">The caller's <c>Idempotency-Key</c>, when given; it becomes the command id.</param>
 /// <param name="ExpectedVersion">From <c>If-Match</c>: the version the caller expects the account to be at.</param>
 internal sealed record CommandHeaders(string? IdempotencyKey, long? ExpectedVersion)
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
+    /// <summary>The 400 to answer when a header is malformed (then neither value is read); null when both are usable.</summary>
+    public ProblemHttpResult? Problem { get; private init; }
+
     /// <summary>The command id of this request: the caller's key in the caller's own namespace (a fresh one without a key).</summary>
     public CommandId CommandIdFor(Principal caller) => CommandId.ForCaller(caller, IdempotencyKey ?? Guid.NewGuid().ToString("N"));
 
-    public static bool TryRead(HttpRequest request, [NotNullWhen(true)] out CommandHeaders? headers, [NotNullWhen(false)] out ProblemHttpResult? problem)
+    /// <summary>Minimal API binding: never fails the request itself, so the answer to a malformed header stays the API's problem.</summary>
+    public static ValueTask<CommandHeaders?> BindAsync(HttpContext http) => ValueTask.FromResult<CommandHeaders?>(Read(http.Request));
+
+    private static CommandHeaders Read(HttpRequest request)
     {
-        headers = null;
         string? key = null;
         if (request.Headers.TryGetValue(IdempotencyKeyHeader, out var keys))
         {
             if (keys.Count != 1 || !CommandId.IsValid(keys[0]))
             {
-                problem = Problems.Invalid(IdempotencyKeyHeader,
+                return Malformed(IdempotencyKeyHeader,
                     $"The {IdempotencyKeyHeader} header must be one value of 1 to {CommandId.MaxLength} printable ASCII characters without spaces.");
-                return false;
             }
             key = keys[0];
         }
@@ -37,17 +44,17 @@ internal sealed record CommandHeaders(string? IdempotencyKey, long? ExpectedVers
         {
             if (ifMatch.Count != 1 || !TryParseVersion(ifMatch[0], out var version))
             {
-                problem = Problems.Invalid(HeaderNames.IfMatch,
+                return Malformed(HeaderNames.IfMatch,
                     "The If-Match header must be one account version, quoted as its ETag (\"3\") or bare (3).");
-                return false;
             }
             expectedVersion = version;
         }
 
-        headers = new CommandHeaders(key, expectedVersion);
-        problem = null;
-        return true;
+        return new CommandHeaders(key, expectedVersion);
     }
+
+    private static CommandHeaders Malformed(string header, string message) =>
+        new(null, null) { Problem = Problems.Invalid(header, message) };
 
     /// <summary>The strong ETag of an account at <paramref name="version"/>.</summary>
     public static string ETagOf(long version) => "\"" + version.ToString(CultureInfo.InvariantCulture) + "\"";

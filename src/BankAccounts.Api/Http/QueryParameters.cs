@@ -38,5 +38,13 @@ internal static class QueryParameters
         return false;
     }
 
+    /// <summary><c>limit</c> of a paged read: 1 to <see cref="Endpoints.AccountsEndpoints.MaxPageSize"/>, by default <see cref="Endpoints.AccountsEndpoints.DefaultPageSize"/>.</summary>
+    public static bool TryParsePageSize(string? value, out int pageSize, [NotNullWhen(false)] out ProblemHttpResult? problem)
+    {
+        var parsed = TryParse(value, "limit", Endpoints.AccountsEndpoints.DefaultPageSize, 1, Endpoints.AccountsEndpoints.MaxPageSize, out var size, out problem);
+        pageSize = (int)size;
+        return parsed;
+    }
+
     private static string Truncate(string value) => value.Length <= 64 ? value : value[..64] + "…";
 }

@@ -59,10 +59,13 @@ internal sealed class GaugeRefresher : BackgroundService
         }
     }
 
+    /// <summary>How long a shard region may take to count its entities before this tick gives up.</summary>
+    private static readonly TimeSpan RegionStatsTimeout = TimeSpan.FromSeconds(5);
+
     private static async Task<int> ActiveAsync<T>(IRequiredActor<T> region, CancellationToken cancellationToken)
     {
         var stats = await (await region.GetAsync(cancellationToken)).Ask<ShardRegionStats>(
-            GetShardRegionStats.Instance, TimeSpan.FromSeconds(5), cancellationToken);
+            GetShardRegionStats.Instance, RegionStatsTimeout, cancellationToken);
         return stats.Stats.Values.Sum();
     }
 }

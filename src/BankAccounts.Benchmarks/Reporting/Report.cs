@@ -6,7 +6,7 @@ using System.Text.Json.Serialization;
 
 namespace BankAccounts.Benchmarks.Reporting;
 
-/// <summary>One measured figure, with its target when the issue sets one.</summary>
+/// <summary>One measured figure, with its target when docs/performance.md sets one.</summary>
 /// <param name="Comparison">A same-run baseline it is compared with, e.g. "2.1× CRUD".</param>
 internal sealed record ResultRow(
     string Scenario, string Metric, double Value, string Unit, string? Target = null, bool? Met = null, string? Comparison = null);

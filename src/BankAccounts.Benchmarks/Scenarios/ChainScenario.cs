@@ -12,7 +12,7 @@ using static BankAccounts.Domain.AccountEvents;
 namespace BankAccounts.Benchmarks.Scenarios;
 
 /// <summary>
-/// The write-path cost of the tamper-evident hash chain (issue 10): CPU to seal one event (stamp the link,
+/// The write-path cost of the tamper-evident hash chain: CPU to seal one event (stamp the link,
 /// serialize once, SHA-256) against serializing alone, and actor-path throughput with the chain on and off
 /// in the same run (<c>AccountsOptions.ChainEvents</c>, a code-only switch).
 /// </summary>

@@ -15,7 +15,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 namespace BankAccounts.Benchmarks.Scenarios;
 
 /// <summary>
-/// What security costs, measured beside the REST figures (issue 9): validating the bearer token of
+/// What security costs, measured beside the REST figures: validating the bearer token of
 /// every request, and a flood of commands and queries for account ids nobody opened.
 /// </summary>
 internal static class SecurityCosts

@@ -15,7 +15,7 @@ using Microsoft.Extensions.Logging;
 namespace BankAccounts.Benchmarks.Scenarios;
 
 /// <summary>
-/// What telemetry costs on the REST path (issue 11), in one run: the same deposits against a host with telemetry
+/// What telemetry costs on the REST path, in one run: the same deposits against a host with telemetry
 /// off (no exporter, no /metrics: no listener on any instrument) and one with it on as in production (traces sampled
 /// at 10 % and exported over OTLP to a loopback sink, metrics exported over OTLP and read by /metrics). After two
 /// discarded warm-up hosts (one of each, so both code paths are compiled), off and on run in the order off, on, on,

@@ -115,7 +115,7 @@ public sealed class TransferSummary
     public long UpdatedAtTicks { get; set; }
 }
 
-/// <summary>A reaction to a refused operation (seed 001: a declined closure alerts support).</summary>
+/// <summary>A reaction to a refused operation (e.g. a declined closure alerts support).</summary>
 public sealed class AccountAlert
 {
     public Guid AccountId { get; set; }
