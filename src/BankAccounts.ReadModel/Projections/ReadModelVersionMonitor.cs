@@ -52,7 +52,8 @@ public sealed class ReadModelVersionMonitor(
     {
         await _created.Task.WaitAsync(stoppingToken);
         using var timer = new PeriodicTimer(options.VersionCheckInterval, clock);
-        do
+        // The first check waits one interval: a version created as building is seen building for at least that long.
+        while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
@@ -63,7 +64,6 @@ public sealed class ReadModelVersionMonitor(
                 log.LogWarning(e, "Checking read model version {Version} failed; it keeps its last known state ({State}).", options.Version, _current.Version.State);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
     /// <summary>Rereads the registry; while building, records the progress and switches once caught up.</summary>
