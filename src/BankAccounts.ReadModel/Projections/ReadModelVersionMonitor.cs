@@ -21,7 +21,7 @@ public sealed record ReadModelVersionStatus(ReadModelVersionRow Version, int? Ac
     {
         ReadModelVersionState.Building => $"building {Version.Progress.Percent}% ({Version.EventsDone:N0} of {Version.EventsTotal:N0} events" +
             (Version.Progress.EstimatedRemaining(now) is { } left ? $", about {Math.Ceiling(left.TotalSeconds):0} s left)" : ")"),
-        ReadModelVersionState.Superseded => $"superseded by version {ActiveVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}",
+        ReadModelVersionState.Superseded when ActiveVersion is { } active => $"superseded by version {active}",
         _ => Version.State.ToString().ToLowerInvariant(),
     };
 }
