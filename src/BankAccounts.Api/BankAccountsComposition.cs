@@ -25,6 +25,7 @@ public static class BankAccountsComposition
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         services.AddReadModel(readModelOptions);
+        services.AddReadModelVersionMonitor(options.Journal);
         services.AddSingleton<AccountQueries>();
         services.AddSingleton<AccountHistoryQueries>();
         services.AddSingleton<AccountEventStream>();
@@ -109,6 +110,7 @@ public static class BankAccountsComposition
         app.MapLiveEventsApi();
         app.MapAdminApi();
         app.MapParkedEventsApi();
+        app.MapReadModelVersionsApi();
         app.MapClusterApi();
         app.MapHealthApi();
         app.MapMetricsEndpoint();

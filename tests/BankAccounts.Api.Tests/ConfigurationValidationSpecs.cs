@@ -26,6 +26,7 @@ public sealed partial class ConfigurationValidationSpecs
     [InlineData("BankAccounts:Transfers:StepTimeout", "-00:00:01")]
     [InlineData("BankAccounts:Transfers:MaxStepRefusals", "0")]
     [InlineData("BankAccounts:ReadModel:BatchSize", "0")]
+    [InlineData("BankAccounts:ReadModel:Version", "4")]
     [InlineData("BankAccounts:ReadModel:IdempotencyRetention", "a day")]
     [InlineData("BankAccounts:Journal:Provider", "Oracle")]
     [InlineData("BankAccounts:Journal:Provider", "7")]

@@ -61,7 +61,7 @@ public sealed class StartupWarningsSpecs
         }
 
         // The proxy's own log reaches the capture (so the absence below means something), and it found the singleton.
-        Assert.Contains(host.Logs.Entries, e => e.Contains("Singleton identified at [akka://bank-accounts/user/projections/projections]", StringComparison.Ordinal));
+        Assert.Contains(host.Logs.Entries, e => e.Contains("Singleton identified at [akka://bank-accounts/user/projections-v5/projections-v5]", StringComparison.Ordinal));
         Assert.DoesNotContain(host.Logs.Entries, e => e.Contains("ClusterSingletonProxy failed to find", StringComparison.Ordinal));
     }
 }

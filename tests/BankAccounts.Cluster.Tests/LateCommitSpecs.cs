@@ -23,6 +23,9 @@ namespace BankAccounts.Cluster.Tests;
 [Collection(ClusterCollection.Name)]
 public sealed class LateCommitSpecs(ClusterEnvironment environment)
 {
+    /// <summary>The tables of the read model version this build serves.</summary>
+    private static readonly BankAccounts.ReadModel.Storage.ReadModelLayout ReadModelTables = new(BankAccounts.ReadModel.Storage.ReadModelDatabase.SchemaVersion);
+
     private const long HoldLock = 4242;
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
@@ -52,7 +55,7 @@ public sealed class LateCommitSpecs(ClusterEnvironment environment)
                 Deadline, "both held writes wait on the lock");
             writes.Add(BankApi.DepositAsync(app.Http, filler, 1m, "filler-1"));
             // The projector shows the filler's deposit only once the read journal has given up on the held orderings.
-            await Eventually.Until(async () => await ScalarAsync(test, $"SELECT COUNT(*) FROM ledger_entries WHERE \"AccountId\" = '{filler}' AND \"Version\" = 2") == 1,
+            await Eventually.Until(async () => await ScalarAsync(test, $"SELECT COUNT(*) FROM {ReadModelTables.Table("ledger_entries")} WHERE \"AccountId\" = '{filler}' AND \"Version\" = 2") == 1,
                 Deadline, "the feed passes over the held rows", every: TimeSpan.FromMilliseconds(20));
             var passedOver = held.Elapsed;
             Assert.Equal(2L, await ScalarAsync(test, "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"));
@@ -86,7 +89,7 @@ public sealed class LateCommitSpecs(ClusterEnvironment environment)
             await test.OpenAsync();
             Assert.Equal([1L, 2L], await LedgerVersionsAsync(test, last));
             Assert.Equal((15m, 3L), await BankApi.ReadModelAccountAsync(app.Http, gapped, 3));
-            Assert.Equal(0L, await ScalarAsync(test, "SELECT COUNT(*) FROM parked_events"));
+            Assert.Equal(0L, await ScalarAsync(test, $"SELECT COUNT(*) FROM {ReadModelTables.Table("parked_events")}"));
         }
     }
 
@@ -115,7 +118,7 @@ public sealed class LateCommitSpecs(ClusterEnvironment environment)
 
     private static async Task<List<long>> LedgerVersionsAsync(NpgsqlConnection connection, string accountId)
     {
-        await using var command = new NpgsqlCommand("SELECT \"Version\" FROM ledger_entries WHERE \"AccountId\" = @id ORDER BY \"Version\"", connection);
+        await using var command = new NpgsqlCommand($"SELECT \"Version\" FROM {ReadModelTables.Table("ledger_entries")} WHERE \"AccountId\" = @id ORDER BY \"Version\"", connection);
         command.Parameters.AddWithValue("id", Guid.Parse(accountId));
         var versions = new List<long>();
         await using var reader = await command.ExecuteReaderAsync();

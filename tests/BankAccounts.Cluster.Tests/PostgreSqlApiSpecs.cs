@@ -17,6 +17,9 @@ namespace BankAccounts.Cluster.Tests;
 [Collection(ClusterCollection.Name)]
 public sealed class PostgreSqlApiSpecs(ClusterEnvironment environment)
 {
+    /// <summary>The tables of the read model version this build serves.</summary>
+    private static readonly BankAccounts.ReadModel.Storage.ReadModelLayout ReadModelTables = new(BankAccounts.ReadModel.Storage.ReadModelDatabase.SchemaVersion);
+
     [Fact]
     public async Task Should_serve_the_API_from_PostgreSQL_and_recover_from_its_snapshots_after_a_restart()
     {
@@ -49,8 +52,8 @@ public sealed class PostgreSqlApiSpecs(ClusterEnvironment environment)
             // Tags are written in Csv mode (what the projectors' EventsByTag read), and a snapshot was taken at 3 events.
             Assert.Equal(5L, await ScalarAsync(connection, $"SELECT COUNT(*) FROM journal WHERE persistence_id = 'account-{id}' AND tags LIKE '%;account;%'"));
             Assert.True(await ScalarAsync(connection, $"SELECT COUNT(*) FROM snapshot WHERE persistence_id = 'account-{id}'") >= 1);
-            // An outdated read model schema is dropped and rebuilt from the journal at the next start; the journal stays.
-            await ScalarAsync(connection, "UPDATE schema_info SET \"Version\" = \"Version\" - 100 RETURNING 0");
+            // A version's tables that do not say they are that version's are dropped and rebuilt from the journal at the next start; the journal stays.
+            await ScalarAsync(connection, $"UPDATE {ReadModelTables.Table("schema_info")} SET \"Version\" = \"Version\" - 100 RETURNING 0");
         }
 
         await using (var app = await InProcessApp.StartAsync(database))
@@ -68,7 +71,7 @@ public sealed class PostgreSqlApiSpecs(ClusterEnvironment environment)
         await using (var connection = new NpgsqlConnection(database))
         {
             await connection.OpenAsync();
-            Assert.Equal(BankAccounts.ReadModel.Storage.ReadModelDatabase.SchemaVersion, await ScalarAsync(connection, "SELECT MAX(\"Version\") FROM schema_info"));
+            Assert.Equal(BankAccounts.ReadModel.Storage.ReadModelDatabase.SchemaVersion, await ScalarAsync(connection, $"SELECT MAX(\"Version\") FROM {ReadModelTables.Table("schema_info")}"));
             Assert.Equal(6L, await ScalarAsync(connection, $"SELECT COUNT(*) FROM journal WHERE persistence_id = 'account-{id}'"));
         }
     }

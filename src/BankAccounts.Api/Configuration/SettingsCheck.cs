@@ -29,6 +29,9 @@ public static class SettingsCheck
     private static readonly Dictionary<string, (int Min, int Max)> IntegerRanges = new(StringComparer.OrdinalIgnoreCase)
     {
         ["BankAccounts:Cluster:Port"] = (0, 65535),
+        // Never below this build's layout: older layouts belong to the builds that made them.
+        [BankAccountsApp.ReadModelSectionName + ":" + nameof(ReadModelOptions.Version)] = (ReadModelDatabase.SchemaVersion, 999),
+        [BankAccountsApp.ReadModelSectionName + ":" + nameof(ReadModelOptions.SwitchWhenBehind)] = (0, int.MaxValue),
     };
 
     /// <summary>Throws <see cref="InvalidSettingsException"/> listing every problem of the <c>BankAccounts</c> section.</summary>

@@ -75,14 +75,16 @@ public static class AccountsEndpoints
                 "404 before the account's opening or for a version the read model does not hold; asOf in the future is 400.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ReadsReadModel();
 
         accounts.MapGet("/{id}/transactions", GetTransactions)
             .WithName("GetAccountTransactions")
             .WithSummary("List an account's transactions")
             .WithDescription($"The statement from the read model, oldest first, declines included (amount 0). Keyset paging: pass the last version seen as 'after'; 'next' links to the following page. limit is 1 to {MaxPageSize} (default {DefaultPageSize}).")
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ReadsReadModel();
 
         accounts.MapGet("/{id}/events", GetEvents)
             .WithName("GetAccountEvents")
@@ -96,7 +98,8 @@ public static class AccountsEndpoints
             .WithSummary("Find an owner's accounts")
             .WithDescription($"Accounts whose owner is exactly 'owner', oldest first, from the read model. limit is 1 to {MaxPageSize} (default {DefaultPageSize}).")
             .RequiresQuery("owner", example: "Ada Lovelace")
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ReadsReadModel();
 
         return routes;
     }

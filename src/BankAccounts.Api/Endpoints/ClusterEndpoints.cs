@@ -6,6 +6,7 @@ using Akka.Hosting;
 using BankAccounts.Actors;
 using BankAccounts.Api.Security;
 using BankAccounts.ReadModel;
+using BankAccounts.ReadModel.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BankAccounts.Api.Endpoints;
@@ -49,8 +50,9 @@ public static class ClusterEndpoints
         return routes;
     }
 
-    private static async Task<Ok<ClusterStatusResponse>> GetClusterStatus(ActorSystem system, CancellationToken cancellationToken)
+    private static async Task<Ok<ClusterStatusResponse>> GetClusterStatus(ActorSystem system, ReadModelOptions readModel, CancellationToken cancellationToken)
     {
+        var projections = new ReadModelLayout(readModel.Version).ProjectionsSingletonName;
         var cluster = Cluster.Get(system);
         var state = cluster.State;
         var members = state.Members
@@ -58,7 +60,7 @@ public static class ClusterEndpoints
             .ToList();
         return TypedResults.Ok(new ClusterStatusResponse(
             cluster.SelfAddress.ToString(), cluster.SelfMember.Status.ToString(), state.Leader?.ToString(),
-            await RunsLocallyAsync(system, $"/user/{ReadModelHosting.ProjectionsSingletonName}/{ReadModelHosting.ProjectionsSingletonName}", cancellationToken),
+            await RunsLocallyAsync(system, $"/user/{projections}/{projections}", cancellationToken),
             members));
     }
 

@@ -36,7 +36,8 @@ public static class HistoryEndpoints
                 "interval is day (local calendar days in timeZone, so 23 or 25 hours across a daylight-saving change) or hour; " +
                 $"timeZone is an IANA id, default UTC. At most {MaxBalancePoints} points.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ReadsReadModel();
 
         accounts.MapGet("/{id}/statements", GetStatement)
             .RequiresQuery("from", "2026-01-01")
@@ -53,7 +54,8 @@ public static class HistoryEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status406NotAcceptable)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ReadsReadModel();
 
         return routes;
     }

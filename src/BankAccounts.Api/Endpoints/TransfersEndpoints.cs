@@ -48,14 +48,16 @@ public static class TransfersEndpoints
             .WithDescription("Straight from the transfer's process manager: pending, completed or failed (with the reason), and every step taken.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ReadsReadModel();
 
         routes.MapGet("/accounts/{id}/transfers", GetTransfersOfAccount)
             .WithTags("Transfers")
             .WithName("GetAccountTransfers")
             .WithSummary("List an account's transfers")
             .WithDescription($"Transfers in or out of the account, newest first, from the read model. limit is 1 to {AccountsEndpoints.MaxPageSize} (default {AccountsEndpoints.DefaultPageSize}).")
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ReadsReadModel();
 
         return routes;
     }

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using BankAccounts.Actors.Hosting;
 using BankAccounts.Actors.Persistence;
+using BankAccounts.ReadModel.Projections;
 using BankAccounts.ReadModel.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -84,23 +85,34 @@ internal sealed class JournalDatabaseHealthCheck(BankAccountsOptions options) : 
     }
 }
 
-/// <summary>The read model database answers and holds the read model's schema.</summary>
-internal sealed class ReadModelDatabaseHealthCheck(IDbContextFactory<ReadModelDbContext> dbFactory, ReadModelOptions options) : IHealthCheck
+/// <summary>
+/// The read model database answers and this node's read model version serves: not ready while it is being built
+/// (with its progress), so a load balancer keeps reads on the nodes of the version that serves meanwhile.
+/// </summary>
+internal sealed class ReadModelDatabaseHealthCheck(
+    IDbContextFactory<ReadModelDbContext> dbFactory, ReadModelOptions options, ReadModelVersionMonitor monitor, TimeProvider clock) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            var version = await db.SchemaInfo.AsNoTracking().Select(i => (int?)i.Version).MaxAsync(cancellationToken);
-            return version == ReadModelDatabase.SchemaVersion
-                ? HealthCheckResult.Healthy($"{options.Provider} answers, schema version {version}.")
-                : HealthCheckResult.Unhealthy($"{options.Provider} answers but holds schema version {version?.ToString() ?? "none"}.");
+            await db.SchemaInfo.AsNoTracking().AnyAsync(cancellationToken);
         }
         catch (Exception e) when (e is DbException or InvalidOperationException or OperationCanceledException or TimeoutException)
         {
             return HealthCheckResult.Unhealthy($"{options.Provider} read model unreachable.", e);
         }
+        var status = monitor.Current;
+        var data = new Dictionary<string, object>
+        {
+            ["version"] = status.Version.Version,
+            ["state"] = status.Version.State.ToString().ToLowerInvariant(),
+            ["eventsDone"] = status.Version.EventsDone,
+            ["eventsTotal"] = status.Version.EventsTotal,
+        };
+        var description = $"{options.Provider} answers, read model version {status.Version.Version} {status.Describe(clock.GetUtcNow())}.";
+        return status.Serves ? HealthCheckResult.Healthy(description, data) : HealthCheckResult.Unhealthy(description, data: data);
     }
 }
 
@@ -108,7 +120,7 @@ internal sealed class ReadModelDatabaseHealthCheck(IDbContextFactory<ReadModelDb
 /// Degraded (not unhealthy: every other stream is current) while a projection has parked streams, with how many per
 /// projection; an operator retries or skips them (<c>/admin/projections/parked</c>).
 /// </summary>
-internal sealed class ParkedStreamsHealthCheck(BankAccounts.ReadModel.Projections.IProjectionControl control) : IHealthCheck
+internal sealed class ParkedStreamsHealthCheck(IProjectionControl control) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

@@ -24,6 +24,7 @@ internal static class OpenApiConventions
         ["after"] = () => Integer(minimum: 0),
         ["minVersion"] = () => Integer(minimum: 0),
         ["from"] = () => Integer(minimum: 1),
+        ["version"] = () => Integer(minimum: 1),
     };
 
     public static OpenApiOptions AddBankAccountsConventions(this OpenApiOptions options)

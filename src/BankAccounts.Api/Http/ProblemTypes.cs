@@ -17,6 +17,9 @@ public static class ProblemTypes
     public const string CommandDeclined = Prefix + "command-declined";
     public const string AccountUnavailable = Prefix + "account-unavailable";
     public const string ReadModelBehind = Prefix + "read-model-behind";
+    public const string ReadModelBuilding = Prefix + "read-model-building";
+    public const string ReadModelVersionNotFound = Prefix + "read-model-version-not-found";
+    public const string ReadModelVersionInUse = Prefix + "read-model-version-in-use";
     public const string ProjectionNotFound = Prefix + "projection-not-found";
     public const string ParkedStreamNotFound = Prefix + "parked-stream-not-found";
     public const string ParkedEventNotFirst = Prefix + "parked-event-not-first";

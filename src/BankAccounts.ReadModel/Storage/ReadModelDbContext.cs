@@ -4,6 +4,9 @@ namespace BankAccounts.ReadModel.Storage;
 
 public sealed class ReadModelDbContext(DbContextOptions<ReadModelDbContext> options) : DbContext(options)
 {
+    /// <summary>Whose tables this context maps: the version in its options (<see cref="ReadModelDatabase.Configure"/>), else this build's.</summary>
+    public ReadModelLayout Layout { get; } = options.FindExtension<ReadModelLayoutExtension>()?.Layout ?? new ReadModelLayout(ReadModelDatabase.SchemaVersion);
+
     public DbSet<AccountSummary> Accounts => Set<AccountSummary>();
 
     public DbSet<LedgerEntry> Ledger => Set<LedgerEntry>();
@@ -47,7 +50,7 @@ public sealed class ReadModelDbContext(DbContextOptions<ReadModelDbContext> opti
     {
         modelBuilder.Entity<AccountSummary>(account =>
         {
-            account.ToTable("account_summaries");
+            account.ToTable(Layout.Table("account_summaries"));
             account.HasKey(a => a.AccountId);
             account.Property(a => a.Owner).HasMaxLength(Domain.Account.MaxOwnerLength);
             account.Property(a => a.Currency).HasMaxLength(3);
@@ -59,7 +62,7 @@ public sealed class ReadModelDbContext(DbContextOptions<ReadModelDbContext> opti
         });
         modelBuilder.Entity<CommandRecord>(command =>
         {
-            command.ToTable("command_history");
+            command.ToTable(Layout.Table("command_history"));
             // Keyed by the event, not the id: a release-1 journal may hold one id twice (the defect this
             // history fixes), and a key reused after the retention is a new command.
             command.HasKey(c => new { c.AccountId, c.Version });
@@ -70,7 +73,7 @@ public sealed class ReadModelDbContext(DbContextOptions<ReadModelDbContext> opti
         });
         modelBuilder.Entity<LedgerEntry>(entry =>
         {
-            entry.ToTable("ledger_entries");
+            entry.ToTable(Layout.Table("ledger_entries"));
             entry.HasKey(e => new { e.AccountId, e.Version });
             entry.Property(e => e.EventType).HasMaxLength(64);
             entry.Property(e => e.Reference).HasMaxLength(Domain.Account.MaxReferenceLength);
@@ -83,14 +86,14 @@ public sealed class ReadModelDbContext(DbContextOptions<ReadModelDbContext> opti
         });
         modelBuilder.Entity<TransferHold>(hold =>
         {
-            hold.ToTable("transfer_holds");
+            hold.ToTable(Layout.Table("transfer_holds"));
             hold.HasKey(h => new { h.AccountId, h.OpenedVersion });
             hold.Property(h => h.Direction).HasMaxLength(16);
             hold.HasIndex(h => new { h.AccountId, h.ResolvedVersion });
         });
         modelBuilder.Entity<TransferSummary>(transfer =>
         {
-            transfer.ToTable("transfers");
+            transfer.ToTable(Layout.Table("transfers"));
             transfer.HasKey(t => t.TransferId);
             transfer.Property(t => t.Currency).HasMaxLength(3);
             transfer.Property(t => t.Reference).HasMaxLength(140);
@@ -102,20 +105,20 @@ public sealed class ReadModelDbContext(DbContextOptions<ReadModelDbContext> opti
         });
         modelBuilder.Entity<SchemaInfo>(info =>
         {
-            info.ToTable("schema_info");
+            info.ToTable(Layout.Table("schema_info"));
             info.HasKey(i => i.Version);
             info.Property(i => i.Version).ValueGeneratedNever();
         });
         modelBuilder.Entity<AccountAlert>(alert =>
         {
-            alert.ToTable("account_alerts");
+            alert.ToTable(Layout.Table("account_alerts"));
             alert.HasKey(a => new { a.AccountId, a.Version });
             alert.Property(a => a.Kind).HasMaxLength(64);
             alert.Property(a => a.Reason).HasMaxLength(64);
         });
         modelBuilder.Entity<ParkedEvent>(parked =>
         {
-            parked.ToTable("parked_events");
+            parked.ToTable(Layout.Table("parked_events"));
             parked.HasKey(p => new { p.Projection, p.PersistenceId, p.Version });
             parked.Property(p => p.Projection).HasMaxLength(64);
             parked.Property(p => p.PersistenceId).HasMaxLength(255);
@@ -125,7 +128,7 @@ public sealed class ReadModelDbContext(DbContextOptions<ReadModelDbContext> opti
         });
         modelBuilder.Entity<SkippedEvent>(skipped =>
         {
-            skipped.ToTable("skipped_events");
+            skipped.ToTable(Layout.Table("skipped_events"));
             skipped.HasKey(s => new { s.Projection, s.PersistenceId, s.Version });
             skipped.Property(s => s.Projection).HasMaxLength(64);
             skipped.Property(s => s.PersistenceId).HasMaxLength(255);
@@ -135,14 +138,14 @@ public sealed class ReadModelDbContext(DbContextOptions<ReadModelDbContext> opti
         });
         modelBuilder.Entity<ProjectedStream>(stream =>
         {
-            stream.ToTable("projected_streams");
+            stream.ToTable(Layout.Table("projected_streams"));
             stream.HasKey(s => new { s.Projection, s.PersistenceId });
             stream.Property(s => s.Projection).HasMaxLength(64);
             stream.Property(s => s.PersistenceId).HasMaxLength(255);
         });
         modelBuilder.Entity<ProjectionOffset>(offset =>
         {
-            offset.ToTable("projection_offsets");
+            offset.ToTable(Layout.Table("projection_offsets"));
             offset.HasKey(o => o.Projection);
             offset.Property(o => o.Projection).HasMaxLength(64);
             // A write whose offset moved under it (another projector instance, e.g. during a singleton

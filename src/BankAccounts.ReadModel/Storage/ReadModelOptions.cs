@@ -9,6 +9,19 @@ public sealed class ReadModelOptions
 
     public string ConnectionString { get; set; } = "Data Source=data/readmodel.db";
 
+    /// <summary>
+    /// The read model version this node builds and serves (its tables are <c>rm{Version}_…</c>). Defaults to this build's
+    /// <see cref="ReadModelDatabase.SchemaVersion"/>; never lower. A higher number rebuilds the same schema beside the
+    /// one serving, under a new version: to rehearse an upgrade, or to replace a damaged read model without downtime.
+    /// </summary>
+    public int Version { get; set; } = ReadModelDatabase.SchemaVersion;
+
+    /// <summary>A building version becomes active once its projections are at most this many journal events behind.</summary>
+    public int SwitchWhenBehind { get; set; } = 100;
+
+    /// <summary>How often a node rereads its version's state and, while it builds, measures and records its progress.</summary>
+    public TimeSpan VersionCheckInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Events applied per database transaction at most.</summary>
     public int BatchSize { get; set; } = 500;
 

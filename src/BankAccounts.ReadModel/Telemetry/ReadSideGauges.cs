@@ -4,9 +4,7 @@ using BankAccounts.Actors.Persistence;
 using BankAccounts.Actors.Telemetry;
 using BankAccounts.ReadModel.Projections;
 using BankAccounts.ReadModel.Storage;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace BankAccounts.ReadModel.Telemetry;
 
@@ -79,7 +77,7 @@ public sealed class ReadSideGauges
         await using var db = await _dbFactory.CreateDbContextAsync(cancellationToken);
         var offsets = await db.Offsets.AsNoTracking().ToDictionaryAsync(o => o.Projection, o => o.Offset, cancellationToken);
         var projections = new Dictionary<string, ProjectionLag>();
-        await using (var journal = await OpenJournalAsync(cancellationToken))
+        await using (var journal = await JournalDatabase.OpenAsync(_journal, cancellationToken))
         {
             foreach (var projection in ProjectionSupervisor.Projections())
             {
@@ -105,19 +103,6 @@ public sealed class ReadSideGauges
     /// <summary>The statuses always reported, zero when none (a missing series would read as "no data").</summary>
     private static readonly IReadOnlyList<string> TransferStatusesReported = Storage.TransferStatuses.All;
 
-    private async Task<DbConnection> OpenJournalAsync(CancellationToken cancellationToken)
-    {
-        DbConnection connection = _journal.Provider == StorageProvider.PostgreSql
-            ? new NpgsqlConnection(_journal.ConnectionString)
-            : new SqliteConnection(_journal.ConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        if (_journal.Provider == StorageProvider.Sqlite)
-        {
-            await SqliteDatabase.ConfigureAsync(connection, _journal.SqliteSynchronous, cancellationToken);
-        }
-        return connection;
-    }
-
     /// <summary>A node whose journal was never written to has no journal table yet: nothing is behind.</summary>
     private static async Task<(long Behind, long OldestTicks)> BehindOrNothingAsync(DbConnection journal, string tag, long offset, CancellationToken cancellationToken)
     {
@@ -125,8 +110,7 @@ public sealed class ReadSideGauges
         {
             return await BehindAsync(journal, tag, offset, cancellationToken);
         }
-        catch (DbException e) when (e is SqliteException { SqliteErrorCode: 1 } && e.Message.Contains("no such table", StringComparison.Ordinal)
-            || e is PostgresException { SqlState: PostgresErrorCodes.UndefinedTable })
+        catch (DbException e) when (JournalDatabase.IsMissingTable(e))
         {
             return (0, 0);
         }
@@ -140,21 +124,13 @@ public sealed class ReadSideGauges
         command.CommandText =
             "SELECT COUNT(*), MIN(created) FROM (SELECT created FROM journal WHERE ordering > @offset AND tags LIKE @tag " +
             $"ORDER BY ordering LIMIT {MaxLagCounted}) AS behind";
-        Add(command, "@offset", offset);
-        Add(command, "@tag", $"%;{tag};%");
+        JournalDatabase.AddParameter(command, "@offset", offset);
+        JournalDatabase.AddParameter(command, "@tag", $"%;{tag};%");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var behind = Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture);
         var oldest = reader.IsDBNull(1) ? 0L : Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture);
         return (behind, oldest);
-    }
-
-    private static void Add(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
     }
 
     private static IEnumerable<Measurement<T>> Per<TValue, T>(IReadOnlyDictionary<string, TValue> values, Func<TValue, T> select, string label)

@@ -48,6 +48,8 @@ public sealed class ClusterNode : IDisposable
 
     public int Index { get; }
 
+    public string DllPath => _dll;
+
     public string Name => $"node{Index}";
 
     public int HttpPort { get; }

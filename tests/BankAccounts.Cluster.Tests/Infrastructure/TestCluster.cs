@@ -13,16 +13,24 @@ public sealed class TestCluster : IAsyncDisposable
 
     private readonly ITestOutputHelper _output;
     private readonly string _folder;
+    private readonly List<ClusterNode> _nodes;
+    private readonly IReadOnlyDictionary<string, string> _settings;
+    private readonly TokenIssuer _tokens;
     private bool _keepLogs;
 
-    private TestCluster(IReadOnlyList<ClusterNode> nodes, string folder, ITestOutputHelper output)
+    private TestCluster(List<ClusterNode> nodes, string folder, ITestOutputHelper output, IReadOnlyDictionary<string, string> settings, TokenIssuer tokens)
     {
-        Nodes = nodes;
+        _nodes = nodes;
         _folder = folder;
         _output = output;
+        _settings = settings;
+        _tokens = tokens;
     }
 
-    public IReadOnlyList<ClusterNode> Nodes { get; }
+    public IReadOnlyList<ClusterNode> Nodes => _nodes;
+
+    /// <summary>The read model database every node of this cluster shares.</summary>
+    public string ReadModelConnectionString => _settings["BankAccounts__ReadModel__ConnectionString"];
 
     public IReadOnlyList<string> SeedNodes => [.. Nodes.Select(n => n.AkkaAddress)];
 
@@ -50,7 +58,7 @@ public sealed class TestCluster : IAsyncDisposable
         var tokens = TokenIssuer.From(security);
         settings["BankAccounts__Security__SigningKeyFile"] = security.SigningKeyFile;
         var nodes = Enumerable.Range(1, size).Select(i => new ClusterNode(i, binaries.DllPath, Path.Combine(folder, $"node{i}"), settings, tokens)).ToList();
-        var cluster = new TestCluster(nodes, folder, output);
+        var cluster = new TestCluster(nodes, folder, output, settings, tokens);
         try
         {
             var clock = Stopwatch.StartNew();
@@ -69,6 +77,24 @@ public sealed class TestCluster : IAsyncDisposable
             await cluster.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Starts one more node, joining through the running ones, with the cluster's settings and <paramref name="overrides"/>
+    /// (e.g. another read model version); it does not wait for it to be ready.
+    /// </summary>
+    public ClusterNode StartNode(IReadOnlyDictionary<string, string> overrides)
+    {
+        var settings = new Dictionary<string, string>(_settings);
+        foreach (var (key, value) in overrides)
+        {
+            settings[key] = value;
+        }
+        var index = _nodes.Count + 1;
+        var node = new ClusterNode(index, _nodes[0].DllPath, Path.Combine(_folder, $"node{index}"), settings, _tokens);
+        _nodes.Add(node);
+        node.Start([.. Running.Select(n => n.AkkaAddress), node.AkkaAddress]);
+        return node;
     }
 
     /// <summary>Waits until every observer sees exactly <paramref name="expected"/> as its reachable Up members.</summary>
