@@ -120,7 +120,7 @@ internal sealed class ProjectionScenario : IScenario
     {
         await using var connection = await store.OpenAsync(store.ReadModelConnectionString);
         await using var query = connection.CreateCommand();
-        query.CommandText = $"SELECT \"Offset\" FROM projection_offsets WHERE \"Projection\" = '{ProjectionNames.AccountLedger}'";
+        query.CommandText = $"SELECT \"Offset\" FROM {new ReadModelLayout(ReadModelDatabase.SchemaVersion).Table("projection_offsets")} WHERE \"Projection\" = '{ProjectionNames.AccountLedger}'";
         var last = -1L;
         while (!stop.IsCancellationRequested)
         {
