@@ -28,7 +28,8 @@ internal sealed class ActorPathScenario : IScenario
             var accounts = await Workload.OpenAccountsAsync(host, options.Accounts, options.Concurrency);
             Task<LoadResult> Deposits(int count) => LoadDriver.ClosedLoopAsync(count, options.Concurrency,
                 _ => Workload.DepositAsync(host, accounts[Random.Shared.Next(accounts.Length)]));
-            warmUp = await SteadyState.WarmUpAsync(Deposits, Math.Min(options.Deposits / 5, 10_000), context.Log);
+            warmUp = await SteadyState.WarmUpAsync(Deposits, Math.Min(options.Deposits / 5, 10_000), context.Log,
+                Workload.WarmUpBudget(options.Accounts, options.Deposits));
             context.Log($"actor {warmUp}");
             var clock = JitActivity.Start();
             actor = await Deposits(options.Deposits);
@@ -61,7 +62,7 @@ internal sealed class ActorPathScenario : IScenario
         report.Add(new ResultRow(Name, $"deposits/s, cold (first {warmUp.Cold.Operations:N0} after start)", warmUp.Cold.PerSecond, "/s",
             Comparison: $"{warmUp.Cold.CpuPerOperation:N0} µs CPU/op, p99 {warmUp.Cold.Latency.P99:0.0} ms"));
         report.Add(new ResultRow(Name, "warm-up until the JIT is quiet", warmUp.Jit.Seconds, "s",
-            Comparison: $"{warmUp.Rounds} rounds, {warmUp.Jit.Methods:N0} methods, {warmUp.Jit.Milliseconds:N0} ms JIT{(warmUp.Quiet ? "" : "; cap reached, not quiet")}"));
+            Comparison: warmUp.Summary));
         report.Add(new ResultRow(Name, $"deposits/s, steady state ({options.Accounts:N0} accounts, C={options.Concurrency})", actor.PerSecond, "/s",
             Comparison: $"{actor.CpuPerOperation:N0} µs CPU/op; {ofSame:P0} of same-pattern limit, {ofStorage:P0} of clustered, {ofCrud:0.0}× CRUD"));
         report.Add(new ResultRow(Name, "JIT time during the measured window", jit.MillisecondsPerSecond, "ms/s",

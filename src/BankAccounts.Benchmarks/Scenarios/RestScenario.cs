@@ -50,7 +50,10 @@ internal sealed class RestScenario : IScenario
 
         var accounts = await OpenAccountsAsync(http, options.Accounts, options.Connections);
         Task<LoadResult> Deposits(int count) => LoadDriver.ClosedLoopAsync(count, options.Connections, _ => DepositAsync(http, accounts));
-        var warmUp = await SteadyState.WarmUpAsync(Deposits, Math.Min(options.Deposits / 5, 10_000), context.Log);
+        // Each generator has accounts of its own; its warm-up, measurement and fixed-rate phase (at most ~4,000/s
+        // on this machine) share one budget of deposits per account.
+        var budget = Workload.WarmUpBudget(options.Accounts, options.Deposits + (int)(4_000 * options.RateDuration.TotalSeconds));
+        var warmUp = await SteadyState.WarmUpAsync(Deposits, Math.Min(options.Deposits / 5, 10_000), context.Log, budget);
         context.Log($"REST {warmUp}");
         var clock = JitActivity.Start();
         var max = await Deposits(options.Deposits);
@@ -63,12 +66,13 @@ internal sealed class RestScenario : IScenario
         context.Log($"REST at {rate:N0}/s (80 % of max, HttpClient): {atRate}");
 
         // The same deposits from the lean raw-socket generator: the server's cost without HttpClient's.
+        var leanAccounts = await OpenAccountsAsync(http, options.Accounts, options.Connections);
         await using var lean = await LeanHttpClient.ConnectAsync(api.Address, options.Connections,
-            [.. accounts.Select(a => $"/accounts/{a}/deposits")],
+            [.. leanAccounts.Select(a => $"/accounts/{a}/deposits")],
             [$"Authorization: {api.Authorization}", "Content-Type: application/json"], DepositBody);
-        async Task<bool> LeanDeposit(int _) => await lean.SendAsync(Random.Shared.Next(accounts.Length)) == (int)HttpStatusCode.OK;
+        async Task<bool> LeanDeposit(int _) => await lean.SendAsync(Random.Shared.Next(leanAccounts.Length)) == (int)HttpStatusCode.OK;
         var leanWarmUp = await SteadyState.WarmUpAsync(count => LoadDriver.ClosedLoopAsync(count, options.Connections, LeanDeposit),
-            Math.Min(options.Deposits / 5, 10_000), context.Log);
+            Math.Min(options.Deposits / 5, 10_000), context.Log, budget);
         context.Log($"REST lean client {leanWarmUp}");
         clock = JitActivity.Start();
         var leanMax = await LoadDriver.ClosedLoopAsync(options.Deposits, options.Connections, LeanDeposit);
@@ -83,7 +87,7 @@ internal sealed class RestScenario : IScenario
         report.Add(new ResultRow(Name, $"cold: deposits/s, first {warmUp.Cold.Operations:N0} after start (HttpClient)", warmUp.Cold.PerSecond, "/s",
             Comparison: $"{warmUp.Cold.CpuPerOperation:N0} µs CPU/request, p99 {warmUp.Cold.Latency.P99:0.0} ms"));
         report.Add(new ResultRow(Name, "warm-up until the JIT is quiet (HttpClient)", warmUp.Jit.Seconds, "s",
-            Comparison: $"{warmUp.Rounds} rounds, {warmUp.Jit.Methods:N0} methods, {warmUp.Jit.Milliseconds:N0} ms JIT{(warmUp.Quiet ? "" : "; cap reached, not quiet")}"));
+            Comparison: warmUp.Summary));
         report.Add(new ResultRow(Name, $"deposits/s, max, HttpClient ({options.Connections} connections)", max.PerSecond, "/s", $"≥ {TargetThroughput:N0}/s", max.PerSecond >= TargetThroughput,
             $"{max.CpuPerOperation:N0} µs CPU/request (client + server)" + (context.ActorThroughput is { } actor ? $"; {max.PerSecond / actor:P0} of the actor path" : "")));
         report.Add(new ResultRow(Name, "JIT time during the measured window (HttpClient)", jit.MillisecondsPerSecond, "ms/s",
