@@ -11,6 +11,10 @@ namespace BankAccounts.Benchmarks.Baselines;
 /// Each row goes through one prepared INSERT (SQLite: executed once per row, the fastest way into
 /// SQLite; PostgreSQL: the rows of a transaction sent as one <see cref="DbBatch"/> round trip).
 /// What the full stack does on top of this is overhead.
+/// Two row patterns: <see cref="RowPattern.Clustered"/> (ids <c>baseline-{batch}-{row}</c>, which sort
+/// together on a few index pages: the physical limit class) and <see cref="RowPattern.SamePattern"/>
+/// (the actor path's work: 1,000 random <c>account-{guid}</c> streams, each row the next sequence number
+/// of one of them, so every row lands on a random leaf of the <c>(persistence_id, sequence_number)</c> index).
 /// </summary>
 internal static class StorageLimitBaseline
 {
@@ -18,15 +22,35 @@ internal static class StorageLimitBaseline
         "INSERT INTO journal (deleted, persistence_id, sequence_number, created, tags, message, identifier, manifest, writer_uuid) " +
         "VALUES (@deleted, @persistence_id, @sequence_number, @created, @tags, @message, @identifier, @manifest, @writer_uuid)";
 
-    public sealed record Result(int Rows, int BatchSize, int Writers, TimeSpan Elapsed)
+    public enum RowPattern
+    {
+        Clustered,
+        SamePattern,
+    }
+
+    /// <summary>Streams of the same-pattern baseline: as many as the actor path's accounts.</summary>
+    public const int SamePatternAccounts = 1_000;
+
+    public sealed record Result(RowPattern Pattern, int Rows, int BatchSize, int Writers, TimeSpan Elapsed)
     {
         public double RowsPerSecond => Rows / Elapsed.TotalSeconds;
     }
 
     /// <summary>Inserts <paramref name="rows"/> copies of a real deposit row (new stream ids) into the store's journal table.</summary>
-    public static async Task<Result> RunAsync(BenchmarkStore store, int rows, int batchSize, int writers)
+    public static async Task<Result> RunAsync(BenchmarkStore store, int rows, int batchSize, int writers, RowPattern pattern = RowPattern.Clustered)
     {
         var sample = await ReadSampleAsync(store);
+        var streams = Enumerable.Range(0, SamePatternAccounts).Select(_ => $"account-{Guid.NewGuid()}").ToArray();
+        var sequences = new long[streams.Length];
+        (string PersistenceId, long SequenceNumber) Key(int batch, int row)
+        {
+            if (pattern == RowPattern.Clustered)
+            {
+                return ($"baseline-{batch}-{row}", 1L);
+            }
+            var stream = Random.Shared.Next(streams.Length);
+            return (streams[stream], Interlocked.Increment(ref sequences[stream]));
+        }
         var batches = (rows + batchSize - 1) / batchSize;
         var next = -1;
         var started = Stopwatch.GetTimestamp();
@@ -46,7 +70,7 @@ internal static class StorageLimitBaseline
                     {
                         var command = dbBatch.CreateBatchCommand();
                         command.CommandText = Insert;
-                        Bind(command.Parameters, () => command.CreateParameter(), sample, $"baseline-{batch}-{row}");
+                        Bind(command.Parameters, () => command.CreateParameter(), sample, Key(batch, row));
                         dbBatch.BatchCommands.Add(command);
                     }
                     await dbBatch.ExecuteNonQueryAsync();
@@ -56,11 +80,13 @@ internal static class StorageLimitBaseline
                     await using var command = connection.CreateCommand();
                     command.Transaction = transaction;
                     command.CommandText = Insert;
-                    Bind(command.Parameters, command.CreateParameter, sample, "");
+                    Bind(command.Parameters, command.CreateParameter, sample, ("", 0L));
                     await command.PrepareAsync();
                     for (var row = 0; row < count; row++)
                     {
-                        command.Parameters[1].Value = $"baseline-{batch}-{row}";
+                        var (persistenceId, sequenceNumber) = Key(batch, row);
+                        command.Parameters[1].Value = persistenceId;
+                        command.Parameters[2].Value = sequenceNumber;
                         command.Parameters[3].Value = DateTime.UtcNow.Ticks;
                         await command.ExecuteNonQueryAsync();
                     }
@@ -68,10 +94,10 @@ internal static class StorageLimitBaseline
                 await transaction.CommitAsync();
             }
         })));
-        return new Result(rows, batchSize, writers, Stopwatch.GetElapsedTime(started));
+        return new Result(pattern, rows, batchSize, writers, Stopwatch.GetElapsedTime(started));
     }
 
-    private static void Bind(DbParameterCollection parameters, Func<DbParameter> create, SampleRow sample, string persistenceId)
+    private static void Bind(DbParameterCollection parameters, Func<DbParameter> create, SampleRow sample, (string PersistenceId, long SequenceNumber) key)
     {
         void Add(string name, object? value)
         {
@@ -81,8 +107,8 @@ internal static class StorageLimitBaseline
             parameters.Add(parameter);
         }
         Add("@deleted", false);
-        Add("@persistence_id", persistenceId);
-        Add("@sequence_number", 1L);
+        Add("@persistence_id", key.PersistenceId);
+        Add("@sequence_number", key.SequenceNumber);
         Add("@created", DateTime.UtcNow.Ticks);
         Add("@tags", sample.Tags);
         Add("@message", sample.Message);

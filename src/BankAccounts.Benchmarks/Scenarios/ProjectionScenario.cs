@@ -37,7 +37,7 @@ internal sealed class ProjectionScenario : IScenario
         var control = host.Services.GetRequiredService<IProjectionControl>();
 
         var accounts = await Workload.OpenAccountsAsync(host, options.Accounts, options.Concurrency);
-        var maxRate = context.ActorThroughput ?? await MeasureMaxRateAsync(host, accounts, options);
+        var maxRate = context.ActorThroughput ?? await MeasureMaxRateAsync(host, accounts, context);
         await WaitForProjectionAsync(store, control, TimeSpan.FromMinutes(2));
 
         // Lag at half load: every acknowledged deposit, and when the projection's offset passed it.
@@ -97,12 +97,14 @@ internal sealed class ProjectionScenario : IScenario
         report.Detail("projection", new { rate, load, lag, head, events, rebuildSeconds = rebuild.TotalSeconds, rebuildRate, feedEvents, feedSeconds = feed.TotalSeconds, feedRate });
     }
 
-    /// <summary>When the actor scenario did not run: the same measurement, shorter (warm-up, then max throughput).</summary>
-    private static async Task<double> MeasureMaxRateAsync(WriteSideHost host, AccountId[] accounts, BenchmarkOptions options)
+    /// <summary>When the actor scenario did not run: the same measurement, shorter (warm-up until the JIT is quiet, then max throughput).</summary>
+    private static async Task<double> MeasureMaxRateAsync(WriteSideHost host, AccountId[] accounts, BenchmarkContext context)
     {
-        Task<bool> Deposit(int _) => Workload.DepositAsync(host, accounts[Random.Shared.Next(accounts.Length)]);
-        await LoadDriver.ClosedLoopAsync(Math.Min(options.Deposits / 5, 10_000), options.Concurrency, Deposit);
-        return (await LoadDriver.ClosedLoopAsync(Math.Min(options.Deposits, 20_000), options.Concurrency, Deposit)).PerSecond;
+        var options = context.Options;
+        Task<LoadResult> Deposits(int count) => LoadDriver.ClosedLoopAsync(count, options.Concurrency,
+            _ => Workload.DepositAsync(host, accounts[Random.Shared.Next(accounts.Length)]));
+        context.Log($"projection max-rate {await SteadyState.WarmUpAsync(Deposits, Math.Min(options.Deposits / 5, 10_000), context.Log)}");
+        return (await Deposits(Math.Min(options.Deposits, 20_000))).PerSecond;
     }
 
     /// <summary>How fast the read journal alone delivers the account feed from offset zero (the ceiling of a rebuild).</summary>
