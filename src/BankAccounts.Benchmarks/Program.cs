@@ -16,7 +16,7 @@ catch (Exception e) when (e is ArgumentException or FormatException)
 }
 if (options.Provider == "postgres" && options.PostgresConnectionString is null)
 {
-    options = options with { PostgresConnectionString = PostgresServer.TryStartFromRepositoryScript() };
+    options = options with { PostgresConnectionString = BenchmarkPostgres.TryStartFromRepositoryScript() };
     if (options.PostgresConnectionString is null)
     {
         Console.Error.WriteLine("PostgreSQL mode needs a server: --pg \"Host=…;Username=…;Password=…;Database=postgres\" or $BANKACCOUNTS_BENCH_PG (or scripts/postgres.sh).");

@@ -6,7 +6,7 @@ namespace BankAccounts.Benchmarks;
 /// Starts a throwaway PostgreSQL server through the repository's own <c>scripts/postgres.sh</c>, on a
 /// port of its own (<see cref="Port"/>, or <c>BANK_PG_PORT</c>), so tests stopping theirs do not hit it.
 /// </summary>
-internal static class PostgresServer
+internal static class BenchmarkPostgres
 {
     public const string Port = "55433";
 
