@@ -12,10 +12,11 @@ internal static class Workload
     public const decimal DepositAmount = 10.00m;
 
     /// <summary>
-    /// Deposits per account (warm-up and measurement together) a scenario stays below. Past ~200 events per
-    /// account (the second snapshot, which prunes the first) journal writes failed in this round's runs:
-    /// "Sequence contains no elements" in Akka.Persistence.Sql's SqlWriteJournal.WriteMessagesAsync, then an
-    /// open circuit breaker and 30 s timeouts (docs/performance.md). The warm-up's budget keeps clear of it.
+    /// Deposits per account (warm-up and measurement together) a scenario stays below, so it measures accounts whose
+    /// idempotency window (256 commands) still holds every command: past it each new command also looks its id up in
+    /// the command history, a different workload (measured apart: docs/performance.md). Past ~200 events per account
+    /// this round's runs also hit journal failures and an open circuit breaker; that defect is fixed
+    /// (SqlJournalWithoutEmptyWrites), a 400-deposits-per-account run had 0 errors.
     /// </summary>
     public const int EventsPerAccountBudget = 150;
 
