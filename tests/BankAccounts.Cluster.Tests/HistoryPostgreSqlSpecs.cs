@@ -13,7 +13,7 @@ public sealed class HistoryPostgreSqlSpecs(ClusterEnvironment environment)
     public async Task Should_serve_the_history_from_PostgreSQL()
     {
         var database = await environment.Postgres.CreateDatabaseAsync("history");
-        await using var app = await PostgreSqlApiSpecs.InProcessApp.StartAsync(database);
+        await using var app = await InProcessApp.StartAsync(database);
         var id = await BankApi.OpenAccountAsync(app.Http, "Ada");
         using (var deposit = await BankApi.DepositAsync(app.Http, id, 100.25m, "salary"))
         {

@@ -27,6 +27,11 @@ public sealed class LateCommitSpecs(ClusterEnvironment environment)
     private static readonly BankAccounts.ReadModel.Storage.ReadModelLayout ReadModelTables = new(BankAccounts.ReadModel.Storage.ReadModelDatabase.SchemaVersion);
 
     private const long HoldLock = 4242;
+
+    /// <summary>The app with its reconciliation every <paramref name="reconcileInterval"/>; held deposits answer only once the test releases them.</summary>
+    private static Task<InProcessApp> StartAsync(string database, TimeSpan reconcileInterval) =>
+        InProcessApp.StartAsync(database, requestTimeout: TimeSpan.FromMinutes(2),
+            $"--BankAccounts:ReadModel:ReconcileInterval={reconcileInterval:c}", "--BankAccounts:Accounts:AskTimeout=00:02:00");
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
     [Fact]
@@ -34,7 +39,7 @@ public sealed class LateCommitSpecs(ClusterEnvironment environment)
     {
         var database = await environment.Postgres.CreateDatabaseAsync("late");
         string gapped, last;
-        await using (var app = await LateApp.StartAsync(database, reconcileInterval: TimeSpan.FromHours(1)))
+        await using (var app = await StartAsync(database, reconcileInterval: TimeSpan.FromHours(1)))
         {
             (gapped, last) = (await BankApi.OpenAccountAsync(app.Http, "Gap"), await BankApi.OpenAccountAsync(app.Http, "Last"));
             var filler = await BankApi.OpenAccountAsync(app.Http, "Filler");
@@ -82,7 +87,7 @@ public sealed class LateCommitSpecs(ClusterEnvironment environment)
         }
 
         // Restarting alone resumes from the stored offset, past the late row; the reconciliation pass finds and repairs it.
-        await using (var app = await LateApp.StartAsync(database, reconcileInterval: TimeSpan.FromSeconds(1)))
+        await using (var app = await StartAsync(database, reconcileInterval: TimeSpan.FromSeconds(1)))
         {
             await Eventually.Until(async () => await BankApi.ReadModelAccountAsync(app.Http, last, 2) is { } account && account == (20m, 2L), Deadline, "the stale account is repaired");
             await using var test = new NpgsqlConnection(database);
@@ -139,56 +144,5 @@ public sealed class LateCommitSpecs(ClusterEnvironment environment)
     {
         await using var command = new NpgsqlCommand(sql, connection);
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private sealed class LateApp : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-        private readonly string _signingKeyFile;
-
-        private LateApp(WebApplication app, HttpClient http, string signingKeyFile)
-        {
-            _app = app;
-            Http = http;
-            _signingKeyFile = signingKeyFile;
-        }
-
-        /// <summary>A teller's client.</summary>
-        public HttpClient Http { get; }
-
-        public static async Task<LateApp> StartAsync(string connectionString, TimeSpan reconcileInterval)
-        {
-            var security = new SecurityOptions { SigningKeyFile = Path.Combine(Path.GetTempPath(), "bankaccounts-cluster-tests", $"jwt-{Guid.NewGuid():N}.pem") };
-            var app = BankAccountsApp.Build([
-                $"--BankAccounts:Security:SigningKeyFile={security.SigningKeyFile}",
-                "--urls=http://127.0.0.1:0",
-                "--BankAccounts:Journal:Provider=PostgreSql",
-                $"--BankAccounts:Journal:ConnectionString={connectionString}",
-                "--BankAccounts:ReadModel:Provider=PostgreSql",
-                $"--BankAccounts:ReadModel:ConnectionString={connectionString}",
-                $"--BankAccounts:ReadModel:ReconcileInterval={reconcileInterval:c}",
-                // The held deposits answer only once the test releases them.
-                "--BankAccounts:Accounts:AskTimeout=00:02:00",
-                "--Logging:LogLevel:Default=Warning",
-            ]);
-            await app.StartAsync();
-            var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-            var teller = TokenIssuer.From(security).Issue(new Principal("late-commit-teller", Role.Teller), TimeSpan.FromHours(1));
-            var http = new HttpClient
-            {
-                BaseAddress = new Uri(address),
-                Timeout = TimeSpan.FromMinutes(2),
-                DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", teller) },
-            };
-            return new LateApp(app, http, security.SigningKeyFile);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            Http.Dispose();
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-            File.Delete(_signingKeyFile);
-        }
     }
 }

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using BankAccounts.Cluster.Tests.Infrastructure;
 using BankAccounts.Domain.Security;
-using static BankAccounts.Cluster.Tests.PostgreSqlApiSpecs;
 
 namespace BankAccounts.Cluster.Tests;
 
