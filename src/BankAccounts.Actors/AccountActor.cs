@@ -146,9 +146,12 @@ public sealed class AccountActor : ReceivePersistentActor
             CommandAny(_ => Stash.Stash());
         });
         // Once the writes in flight are durable, every version the window forgot is in the journal.
-        DeferAsync(command, _ => FindInHistoryAsync(_state.Id, command.CommandId, _state.RecentCommands.ForgottenThrough).PipeTo(
+        DeferAsync(command, _ => FindInHistoryAsync(_state.Id, command.CommandId, ForgottenThrough(_state)).PipeTo(
             Self, success: remembered => new HistoryAnswered(command, remembered, replyTo), failure: e => new HistoryFailed(command, e)));
     }
+
+    /// <summary>The version through which the idempotency window forgot commands (an account never opened forgot none).</summary>
+    private static long ForgottenThrough(AccountState state) => state is AccountState.Opened account ? account.RecentCommands.ForgottenThrough : 0L;
 
     /// <summary>The indexed history first; the journal itself for the versions that one has not reached.</summary>
     private async Task<ProcessedCommand?> FindInHistoryAsync(AccountId id, CommandId commandId, long forgottenThrough)
@@ -237,7 +240,7 @@ public sealed class AccountActor : ReceivePersistentActor
     /// </summary>
     private void PassivateIfNeverOpened()
     {
-        if (_state.Status == AccountStatus.NotOpened && LastSequenceNr == 0)
+        if (_state is AccountState.NotOpened && LastSequenceNr == 0)
         {
             Context.Parent.Tell(new Akka.Cluster.Sharding.Passivate(AccountMessages.StopAccount.Instance));
         }

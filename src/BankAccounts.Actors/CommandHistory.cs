@@ -68,14 +68,15 @@ internal sealed class JournalCommandIndex(ActorSystem system, AccountId account)
 
     private async Task<ProcessedCommand> OutcomeAtAsync(long version)
     {
-        var state = AccountState.Initial(account);
+        AccountState.Opened? state = null;
         AccountEvent? last = null;
         await foreach (var (_, @event) in ReadAsync(1L, version))
         {
-            state = Account.Evolve(state, @event);
+            state = Account.Evolve(state ?? AccountState.Initial(account), @event);
             last = @event;
         }
-        return Account.Remembered(last!, state.Version, state.Balance, state.Currency);
+        // The version was found in the stream, so at least one event was read.
+        return Account.Remembered(last!, state!.Version, state.Balance, state.Currency);
     }
 
     private async IAsyncEnumerable<(long SequenceNr, AccountEvent Event)> ReadAsync(long from, long to)

@@ -23,10 +23,9 @@ public static class Account
         {
             return refused;
         }
-        var known = Recent(state, command.CommandId) ?? remembered;
-        if (known is not null)
+        if (state is AccountState.Opened account && (Recent(account, command.CommandId) ?? remembered) is { } known)
         {
-            return IsSameRequest(state, known, command)
+            return IsSameRequest(account, known, command)
                 ? WithOpening(new Decision(known.Outcome, [], state), command)
                 : Reject(state, RejectionReason.CommandIdReused,
                     $"Command id '{command.CommandId}' was already used on this account for a different request.");
@@ -56,14 +55,8 @@ public static class Account
 
     /// <summary>An accepted opening, first or retried, answers with the terms the account holds (they never change).</summary>
     private static Decision WithOpening(Decision decision, AccountCommand command) =>
-        command is OpenAccount && decision.Outcome is CommandAccepted accepted && decision.NewState.Status != AccountStatus.NotOpened
-            ? decision with
-            {
-                Outcome = accepted with
-                {
-                    Opening = new AccountOpening(decision.NewState.Owner, decision.NewState.Currency, decision.NewState.OverdraftLimit),
-                },
-            }
+        command is OpenAccount && decision.Outcome is CommandAccepted accepted && decision.NewState is AccountState.Opened account
+            ? decision with { Outcome = accepted with { Opening = new AccountOpening(account.Owner, account.Currency, account.OverdraftLimit) } }
             : decision;
 
     /// <summary>
@@ -89,12 +82,12 @@ public static class Account
     /// does not hold its id, and has already forgotten older commands that the history still keeps.
     /// </summary>
     public static bool NeedsHistoryLookup(AccountState state, AccountCommand command) =>
-        state.RecentCommands.ForgottenThrough > 0 && Recent(state, command.CommandId) is null;
+        state is AccountState.Opened account && account.RecentCommands.ForgottenThrough > 0 && Recent(account, command.CommandId) is null;
 
     /// <summary>The window's entry for this id, or for the id release 1 gave the same client key.</summary>
-    private static ProcessedCommand? Recent(AccountState state, CommandId id) =>
-        state.RecentCommands.TryGet(id, out var recent) ? recent
-        : id.ReleaseOneForm is { } legacy && state.RecentCommands.TryGet(legacy, out var legacyRecent) ? legacyRecent
+    private static ProcessedCommand? Recent(AccountState.Opened account, CommandId id) =>
+        account.RecentCommands.TryGet(id, out var recent) ? recent
+        : id.ReleaseOneForm is { } legacy && account.RecentCommands.TryGet(legacy, out var legacyRecent) ? legacyRecent
         : null;
 
     /// <summary>Client keys and transfer step ids never meet: a step carries exactly its own id, a client command never a step's.</summary>
@@ -115,16 +108,17 @@ public static class Account
     /// </summary>
     private static Decision? Authorize(AccountState state, AccountCommand command)
     {
+        var ownerId = (state as AccountState.Opened)?.OwnerId;
         var verdict = command switch
         {
-            OpenAccount open when state.Status == AccountStatus.NotOpened =>
+            OpenAccount open when state is AccountState.NotOpened =>
                 AccountAccess.CheckOpening(command.Principal, open.CustomerId, open.OverdraftLimit),
             // Opening an account that exists: only who may see it learns that it does.
-            OpenAccount => AccountAccess.Check(command.Principal, AccountAction.Read, state.OwnerId),
-            DepositMoney => AccountAccess.Check(command.Principal, AccountAction.Deposit, state.OwnerId),
-            WithdrawMoney => AccountAccess.Check(command.Principal, AccountAction.Withdraw, state.OwnerId),
-            CloseAccount => AccountAccess.Check(command.Principal, AccountAction.Close, state.OwnerId),
-            DebitForTransfer => AccountAccess.Check(command.Principal, AccountAction.TransferFrom, state.OwnerId),
+            OpenAccount => AccountAccess.Check(command.Principal, AccountAction.Read, ownerId),
+            DepositMoney => AccountAccess.Check(command.Principal, AccountAction.Deposit, ownerId),
+            WithdrawMoney => AccountAccess.Check(command.Principal, AccountAction.Withdraw, ownerId),
+            CloseAccount => AccountAccess.Check(command.Principal, AccountAction.Close, ownerId),
+            DebitForTransfer => AccountAccess.Check(command.Principal, AccountAction.TransferFrom, ownerId),
             // Credit, settle, refund: steps of a transfer whose debit was authorized, acting for its requester.
             _ => command.Principal.Role == Role.None ? AccessVerdict.Forbidden : AccessVerdict.Allowed,
         };
@@ -147,49 +141,61 @@ public static class Account
         _ => "do this",
     };
 
-    public static AccountState Evolve(AccountState state, AccountEvent @event)
+    /// <summary>Whether <paramref name="event"/> can come next in a stream at <paramref name="state"/>: an opening first, and only first.</summary>
+    public static bool CanFollow(AccountState state, AccountEvent @event) => state is AccountState.NotOpened == @event is AccountOpened;
+
+    /// <summary>
+    /// Applies one event. A stream begins with its <see cref="AccountOpened"/> and holds no other
+    /// (<see cref="CanFollow"/>), so the account is opened after any event; a stream that breaks this is corrupt and throws.
+    /// </summary>
+    public static AccountState.Opened Evolve(AccountState state, AccountEvent @event)
     {
-        var applied = @event switch
+        var applied = (state, @event) switch
         {
-            AccountOpened opened => state with
+            (AccountState.NotOpened, AccountOpened opened) => new AccountState.Opened(
+                state.Id, opened.Owner, opened.Currency, 0m, opened.OverdraftLimit, state.Version, opened.OccurredAt, opened.OccurredAt,
+                RecentCommands.Empty, PendingTransfers.None, PendingTransfers.None)
             {
-                Status = AccountStatus.Open,
-                Owner = opened.Owner,
-                Currency = opened.Currency,
-                OverdraftLimit = opened.OverdraftLimit,
-                OpenedAt = opened.OccurredAt,
                 OwnerId = opened.OwnerId,
+                ChainHead = state.ChainHead,
             },
-            MoneyDeposited deposited => state with { Balance = state.Balance + deposited.Amount.Amount },
-            MoneyWithdrawn withdrawn => state with { Balance = state.Balance - withdrawn.Amount.Amount },
-            WithdrawalDeclined or AccountClosureDeclined or TransferDebitDeclined => state,
-            TransferDebited debited => state with
-            {
-                Balance = state.Balance - debited.Amount.Amount,
-                PendingTransfers = state.PendingTransfers.Add(debited.TransferId, debited.Amount),
-            },
-            TransferCredited credited => state with
-            {
-                Balance = state.Balance + credited.Amount.Amount,
-                PendingCredits = state.PendingCredits.Add(credited.TransferId, credited.Amount),
-            },
-            // The same event settles the source (money gone) and the destination (credit confirmed).
-            TransferSettled settled => state with
-            {
-                PendingTransfers = state.PendingTransfers.Remove(settled.TransferId),
-                PendingCredits = state.PendingCredits.Remove(settled.TransferId),
-            },
-            TransferRefunded refunded => state with
-            {
-                Balance = state.Balance + refunded.Amount.Amount,
-                PendingTransfers = state.PendingTransfers.Remove(refunded.TransferId),
-            },
-            AccountClosed => state with { Status = AccountStatus.Closed },
-            _ => throw new ArgumentOutOfRangeException(nameof(@event), @event.GetType().Name, "Unknown account event."),
+            (AccountState.Opened account, not AccountOpened) => Apply(account, @event),
+            _ => throw new InvalidOperationException(
+                $"Account {state.Id} at version {state.Version} ({state.Status}) cannot take a {@event.GetType().Name}: a stream begins with its one opening."),
         };
         applied = applied with { Version = state.Version + 1, UpdatedAt = @event.OccurredAt };
-        return applied with { RecentCommands = state.RecentCommands.Add(Processed(applied, @event)) };
+        return applied with { RecentCommands = applied.RecentCommands.Add(Processed(applied, @event)) };
     }
+
+    private static AccountState.Opened Apply(AccountState.Opened account, AccountEvent @event) => @event switch
+    {
+        MoneyDeposited deposited => account with { Balance = account.Balance + deposited.Amount.Amount },
+        MoneyWithdrawn withdrawn => account with { Balance = account.Balance - withdrawn.Amount.Amount },
+        WithdrawalDeclined or AccountClosureDeclined or TransferDebitDeclined => account,
+        TransferDebited debited => account with
+        {
+            Balance = account.Balance - debited.Amount.Amount,
+            PendingTransfers = account.PendingTransfers.Add(debited.TransferId, debited.Amount),
+        },
+        TransferCredited credited => account with
+        {
+            Balance = account.Balance + credited.Amount.Amount,
+            PendingCredits = account.PendingCredits.Add(credited.TransferId, credited.Amount),
+        },
+        // The same event settles the source (money gone) and the destination (credit confirmed).
+        TransferSettled settled => account with
+        {
+            PendingTransfers = account.PendingTransfers.Remove(settled.TransferId),
+            PendingCredits = account.PendingCredits.Remove(settled.TransferId),
+        },
+        TransferRefunded refunded => account with
+        {
+            Balance = account.Balance + refunded.Amount.Amount,
+            PendingTransfers = account.PendingTransfers.Remove(refunded.TransferId),
+        },
+        AccountClosed => account with { IsClosed = true },
+        _ => throw new ArgumentOutOfRangeException(nameof(@event), @event.GetType().Name, "Unknown account event."),
+    };
 
     /// <summary>Current state is the left fold of the stream (used for recovery checks and audits).</summary>
     public static AccountState Replay(AccountId id, IEnumerable<AccountEvent> events) =>
@@ -197,7 +203,7 @@ public static class Account
 
     private static Decision Open(AccountState state, OpenAccount command, DateTimeOffset now)
     {
-        if (state.Status != AccountStatus.NotOpened)
+        if (state is not AccountState.NotOpened)
         {
             return Reject(state, RejectionReason.AccountAlreadyExists, $"Account {state.Id} already exists.");
         }
@@ -221,142 +227,116 @@ public static class Account
             state.Id, owner, currency, Money.Normalize(command.OverdraftLimit, currency), command.CommandId, now) { OwnerId = ownerId });
     }
 
-    private static Decision Deposit(AccountState state, DepositMoney command, DateTimeOffset now)
-    {
-        if (ValidateMovement(state, command.Amount, command.Currency, command.Reference) is { } rejection)
-        {
-            return rejection;
-        }
-        var amount = new Money(Money.Normalize(command.Amount, state.Currency), state.Currency);
-        return Accept(state, new MoneyDeposited(amount, NormalizeReference(command.Reference), command.CommandId, now));
-    }
+    private static Decision Deposit(AccountState state, DepositMoney command, DateTimeOffset now) =>
+        WhenMovable(state, command.Amount, command.Currency, command.Reference, account =>
+            Accept(account, new MoneyDeposited(AmountIn(account, command.Amount), NormalizeReference(command.Reference), command.CommandId, now)));
 
-    private static Decision Withdraw(AccountState state, WithdrawMoney command, DateTimeOffset now)
-    {
-        if (ValidateMovement(state, command.Amount, command.Currency, command.Reference) is { } rejection)
+    private static Decision Withdraw(AccountState state, WithdrawMoney command, DateTimeOffset now) =>
+        WhenMovable(state, command.Amount, command.Currency, command.Reference, account =>
         {
-            return rejection;
-        }
-        var amount = new Money(Money.Normalize(command.Amount, state.Currency), state.Currency);
-        var reference = NormalizeReference(command.Reference);
-        if (state.Balance - amount.Amount < -state.OverdraftLimit)
-        {
-            return Accept(state, new WithdrawalDeclined(
-                amount, state.Available, WithdrawalDeclineReason.InsufficientFunds, reference, command.CommandId, now));
-        }
-        return Accept(state, new MoneyWithdrawn(amount, reference, command.CommandId, now));
-    }
+            var amount = AmountIn(account, command.Amount);
+            var reference = NormalizeReference(command.Reference);
+            return CannotPay(account, amount)
+                ? Accept(account, new WithdrawalDeclined(
+                    amount, account.Available, WithdrawalDeclineReason.InsufficientFunds, reference, command.CommandId, now))
+                : Accept(account, new MoneyWithdrawn(amount, reference, command.CommandId, now));
+        });
 
-    private static Decision Close(AccountState state, CloseAccount command, DateTimeOffset now)
-    {
-        if (RejectUnlessOpen(state) is { } rejection)
-        {
-            return rejection;
-        }
-        if (state.PendingTransfers.Count > 0 || state.PendingCredits.Count > 0)
-        {
-            return Accept(state, new AccountClosureDeclined(ClosureDeclineReason.TransfersPending, state.Balance, command.CommandId, now));
-        }
-        if (state.Balance != 0m)
-        {
-            return Accept(state, new AccountClosureDeclined(ClosureDeclineReason.NonZeroBalance, state.Balance, command.CommandId, now));
-        }
-        return Accept(state, new AccountClosed(command.CommandId, now));
-    }
+    private static Decision Close(AccountState state, CloseAccount command, DateTimeOffset now) =>
+        WhenOpen(state, account =>
+            account.PendingTransfers.Count > 0 || account.PendingCredits.Count > 0
+                ? Accept(account, new AccountClosureDeclined(ClosureDeclineReason.TransfersPending, account.Balance, command.CommandId, now))
+            : account.Balance != 0m
+                ? Accept(account, new AccountClosureDeclined(ClosureDeclineReason.NonZeroBalance, account.Balance, command.CommandId, now))
+            : Accept(account, new AccountClosed(command.CommandId, now)));
 
-    private static Decision Debit(AccountState state, DebitForTransfer command, DateTimeOffset now)
-    {
-        if (command.CreditAccountId == state.Id)
-        {
-            return Reject(state, RejectionReason.InvalidCommand, "A transfer needs two different accounts.");
-        }
-        if (ValidateMovement(state, command.Amount, null, command.Reference) is { } rejection)
-        {
-            return rejection;
-        }
-        if (RepeatIfPending(state, state.PendingTransfers, command.TransferId, command.Amount, "debited") is { } repeat)
-        {
-            return repeat;
-        }
-        var amount = new Money(Money.Normalize(command.Amount, state.Currency), state.Currency);
-        var reference = NormalizeReference(command.Reference);
-        if (state.Balance - amount.Amount < -state.OverdraftLimit)
-        {
-            return Accept(state, new TransferDebitDeclined(
-                command.TransferId, command.CreditAccountId, amount, state.Available, WithdrawalDeclineReason.InsufficientFunds, reference, command.CommandId, now));
-        }
-        return Accept(state, new TransferDebited(command.TransferId, command.CreditAccountId, amount, reference, command.CommandId, now));
-    }
+    private static Decision Debit(AccountState state, DebitForTransfer command, DateTimeOffset now) =>
+        command.CreditAccountId == state.Id
+            ? Reject(state, RejectionReason.InvalidCommand, "A transfer needs two different accounts.")
+            : WhenMovable(state, command.Amount, null, command.Reference, account =>
+            {
+                if (RepeatIfPending(account, account.PendingTransfers, command.TransferId, command.Amount, "debited") is { } repeat)
+                {
+                    return repeat;
+                }
+                var amount = AmountIn(account, command.Amount);
+                var reference = NormalizeReference(command.Reference);
+                return CannotPay(account, amount)
+                    ? Accept(account, new TransferDebitDeclined(command.TransferId, command.CreditAccountId, amount, account.Available,
+                        WithdrawalDeclineReason.InsufficientFunds, reference, command.CommandId, now))
+                    : Accept(account, new TransferDebited(command.TransferId, command.CreditAccountId, amount, reference, command.CommandId, now));
+            });
 
-    private static Decision Credit(AccountState state, CreditFromTransfer command, DateTimeOffset now)
-    {
-        if (ValidateMovement(state, command.Amount.Amount, command.Amount.Currency.Code, command.Reference) is { } rejection)
-        {
-            return rejection;
-        }
-        if (RepeatIfPending(state, state.PendingCredits, command.TransferId, command.Amount.Amount, "credited") is { } repeat)
-        {
-            return repeat;
-        }
-        return Accept(state, new TransferCredited(command.TransferId, command.DebitAccountId, command.Amount, NormalizeReference(command.Reference), command.CommandId, now));
-    }
+    private static Decision Credit(AccountState state, CreditFromTransfer command, DateTimeOffset now) =>
+        WhenMovable(state, command.Amount.Amount, command.Amount.Currency.Code, command.Reference, account =>
+            RepeatIfPending(account, account.PendingCredits, command.TransferId, command.Amount.Amount, "credited")
+            ?? Accept(account, new TransferCredited(
+                command.TransferId, command.DebitAccountId, command.Amount, NormalizeReference(command.Reference), command.CommandId, now)));
 
     /// <summary>
     /// A debit or credit resent after the idempotency window forgot its command id: the transfer is
     /// still pending on this account, so it is answered as done and never applied twice.
     /// </summary>
-    private static Decision? RepeatIfPending(AccountState state, PendingTransfers pending, TransferId transferId, decimal amount, string done) =>
+    private static Decision? RepeatIfPending(AccountState.Opened account, PendingTransfers pending, TransferId transferId, decimal amount, string done) =>
         !pending.TryGet(transferId, out var recorded) ? null
-        : recorded.Amount == amount ? new Decision(new CommandAccepted(state.Version, state.Balance), [], state)
-        : Reject(state, RejectionReason.CommandIdReused, $"Transfer {transferId} was already {done} with {recorded}.");
+        : recorded.Amount == amount ? new Decision(new CommandAccepted(account.Version, account.Balance), [], account)
+        : Reject(account, RejectionReason.CommandIdReused, $"Transfer {transferId} was already {done} with {recorded}.");
 
     /// <summary>Settles a transfer on its source (the money arrived) or on its destination (the credit is confirmed).</summary>
     private static Decision Settle(AccountState state, SettleTransfer command, DateTimeOffset now) =>
-        state.PendingTransfers.TryGet(command.TransferId, out _) || state.PendingCredits.TryGet(command.TransferId, out _)
-            ? Accept(state, new TransferSettled(command.TransferId, command.CommandId, now))
-            : Reject(state, RejectionReason.InvalidCommand, $"Transfer {command.TransferId} is not pending on account {state.Id}.");
+        state is AccountState.Opened account
+        && (account.PendingTransfers.TryGet(command.TransferId, out _) || account.PendingCredits.TryGet(command.TransferId, out _))
+            ? Accept(account, new TransferSettled(command.TransferId, command.CommandId, now))
+            : NotPending(state, command.TransferId);
 
     private static Decision Refund(AccountState state, RefundTransfer command, DateTimeOffset now)
     {
-        if (!state.PendingTransfers.TryGet(command.TransferId, out var amount))
+        if (state is not AccountState.Opened account || !account.PendingTransfers.TryGet(command.TransferId, out var amount))
         {
-            return Reject(state, RejectionReason.InvalidCommand, $"Transfer {command.TransferId} is not pending on account {state.Id}.");
+            return NotPending(state, command.TransferId);
         }
         var reason = string.IsNullOrWhiteSpace(command.Reason) ? "unspecified" : command.Reason.Trim();
-        return Accept(state, new TransferRefunded(command.TransferId, amount, reason, command.CommandId, now));
+        return Accept(account, new TransferRefunded(command.TransferId, amount, reason, command.CommandId, now));
     }
+
+    private static Decision NotPending(AccountState state, TransferId transferId) =>
+        Reject(state, RejectionReason.InvalidCommand, $"Transfer {transferId} is not pending on account {state.Id}.");
 
     /// <summary>
-    /// Checks shared by deposits and withdrawals, in the order a caller can act on: malformed
-    /// input first, then the account's existence and status, then rules that need the currency.
+    /// Checks shared by deposits, withdrawals and transfer legs, in the order a caller can act on: malformed
+    /// input first, then the account's existence and status, then rules that need the currency; then
+    /// <paramref name="decide"/> on the open account.
     /// </summary>
-    private static Decision? ValidateMovement(AccountState state, decimal amount, string? currency, string? reference)
+    private static Decision WhenMovable(
+        AccountState state, decimal amount, string? currency, string? reference, Func<AccountState.Opened, Decision> decide)
     {
-        var errors = new List<FieldError>(FieldRules.PositiveAmountShape(amount));
-        errors.AddRange(FieldRules.Reference(reference));
-        errors.AddRange(FieldRules.OptionalCurrency(currency));
-        if (errors.Count > 0)
-        {
-            return Reject(state, RejectionReason.InvalidCommand, [.. errors]);
-        }
-        if (RejectUnlessOpen(state) is { } notOpen)
-        {
-            return notOpen;
-        }
-        if (currency is not null && currency != state.Currency.Code)
-        {
-            errors.Add(new("currency", FieldErrorCodes.CurrencyMismatch, $"'currency' {currency} does not match the account currency {state.Currency.Code}."));
-        }
-        errors.AddRange(FieldRules.PositiveAmount(amount, state.Currency));
-        return errors.Count > 0 ? Reject(state, RejectionReason.InvalidCommand, [.. errors]) : null;
+        FieldError[] malformed = [.. FieldRules.PositiveAmountShape(amount), .. FieldRules.Reference(reference), .. FieldRules.OptionalCurrency(currency)];
+        return malformed.Length > 0
+            ? Reject(state, RejectionReason.InvalidCommand, malformed)
+            : WhenOpen(state, account =>
+            {
+                var errors = new List<FieldError>();
+                if (currency is not null && currency != account.Currency.Code)
+                {
+                    errors.Add(new("currency", FieldErrorCodes.CurrencyMismatch, $"'currency' {currency} does not match the account currency {account.Currency.Code}."));
+                }
+                errors.AddRange(FieldRules.PositiveAmount(amount, account.Currency));
+                return errors.Count > 0 ? Reject(account, RejectionReason.InvalidCommand, [.. errors]) : decide(account);
+            });
     }
 
-    private static Decision? RejectUnlessOpen(AccountState state) => state.Status switch
+    /// <summary><paramref name="decide"/> on the account if it is open; refused if it was never opened or is closed.</summary>
+    private static Decision WhenOpen(AccountState state, Func<AccountState.Opened, Decision> decide) => state switch
     {
-        AccountStatus.NotOpened => Reject(state, RejectionReason.AccountNotFound, $"Account {state.Id} does not exist."),
-        AccountStatus.Closed => Reject(state, RejectionReason.AccountClosed, $"Account {state.Id} is closed."),
-        _ => null,
+        AccountState.Opened { IsClosed: false } account => decide(account),
+        AccountState.Opened => Reject(state, RejectionReason.AccountClosed, $"Account {state.Id} is closed."),
+        _ => Reject(state, RejectionReason.AccountNotFound, $"Account {state.Id} does not exist."),
     };
+
+    private static Money AmountIn(AccountState.Opened account, decimal amount) => new(Money.Normalize(amount, account.Currency), account.Currency);
+
+    /// <summary>Whether paying <paramref name="amount"/> would take the balance below minus the overdraft limit.</summary>
+    private static bool CannotPay(AccountState.Opened account, Money amount) => account.Balance - amount.Amount < -account.OverdraftLimit;
 
     private static string? NormalizeReference(string? reference) =>
         string.IsNullOrWhiteSpace(reference) ? null : reference.Trim();
@@ -387,7 +367,7 @@ public static class Account
     };
 
     /// <summary>The answer the command that caused <paramref name="event"/> got, given the state right after it.</summary>
-    private static CommandOutcome OutcomeOf(AccountState after, AccountEvent @event) => OutcomeOf(after.Version, after.Balance, after.Currency, @event);
+    private static CommandOutcome OutcomeOf(AccountState.Opened after, AccountEvent @event) => OutcomeOf(after.Version, after.Balance, after.Currency, @event);
 
     private static CommandOutcome OutcomeOf(long version, decimal balance, Currency currency, AccountEvent @event) => @event switch
     {
@@ -402,7 +382,7 @@ public static class Account
         _ => new CommandAccepted(version, balance),
     };
 
-    private static ProcessedCommand Processed(AccountState after, AccountEvent @event) =>
+    private static ProcessedCommand Processed(AccountState.Opened after, AccountEvent @event) =>
         Remembered(@event, after.Version, after.Balance, after.Currency);
 
     /// <summary>
@@ -429,16 +409,16 @@ public static class Account
     }
 
     /// <summary>A genuine retry repeats the request exactly (up to normalisation); anything else reuses the id.</summary>
-    private static bool IsSameRequest(AccountState state, ProcessedCommand processed, AccountCommand command) => command switch
+    private static bool IsSameRequest(AccountState.Opened account, ProcessedCommand processed, AccountCommand command) => command switch
     {
         OpenAccount open => processed.Kind == CommandKind.OpenAccount
             && processed.Amount == open.OverdraftLimit
             && processed.Details == OpeningDetails(open.Owner?.Trim() ?? string.Empty, open.Currency)
-            && (open.CustomerId is null || open.CustomerId == state.OwnerId),
+            && (open.CustomerId is null || open.CustomerId == account.OwnerId),
         DepositMoney deposit => processed.Kind == CommandKind.DepositMoney
-            && IsSameMovement(state, processed, deposit.Amount, deposit.Currency, deposit.Reference),
+            && IsSameMovement(account, processed, deposit.Amount, deposit.Currency, deposit.Reference),
         WithdrawMoney withdraw => processed.Kind == CommandKind.WithdrawMoney
-            && IsSameMovement(state, processed, withdraw.Amount, withdraw.Currency, withdraw.Reference),
+            && IsSameMovement(account, processed, withdraw.Amount, withdraw.Currency, withdraw.Reference),
         CloseAccount => processed.Kind == CommandKind.CloseAccount,
         DebitForTransfer debit => processed.Kind == CommandKind.DebitForTransfer
             && processed.Amount == debit.Amount && processed.Details == debit.TransferId.ToString(),
@@ -449,9 +429,9 @@ public static class Account
         _ => false,
     };
 
-    private static bool IsSameMovement(AccountState state, ProcessedCommand processed, decimal amount, string? currency, string? reference) =>
+    private static bool IsSameMovement(AccountState.Opened account, ProcessedCommand processed, decimal amount, string? currency, string? reference) =>
         processed.Amount == amount
-        && (currency is null || currency == state.Currency.Code)
+        && (currency is null || currency == account.Currency.Code)
         && processed.Details == NormalizeReference(reference);
 
     private static string OpeningDetails(string owner, string currency) => owner + "|" + currency;

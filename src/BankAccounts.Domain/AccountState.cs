@@ -7,28 +7,25 @@ public enum AccountStatus
     Closed = 2,
 }
 
-/// <summary>The current state of one account: the left fold of its events with <see cref="Account.Evolve"/>.</summary>
-/// <param name="PendingTransfers">Transfers debited from this account, not yet settled or refunded.</param>
-/// <param name="PendingCredits">Transfers credited to this account, not yet settled.</param>
-public sealed record AccountState(
-    AccountId Id,
-    AccountStatus Status,
-    string Owner,
-    Currency Currency,
-    decimal Balance,
-    decimal OverdraftLimit,
-    long Version,
-    DateTimeOffset? OpenedAt,
-    DateTimeOffset? UpdatedAt,
-    RecentCommands RecentCommands,
-    PendingTransfers PendingTransfers,
-    PendingTransfers PendingCredits)
+/// <summary>
+/// The current state of one account, the left fold of its events with <see cref="Account.Evolve"/>: either
+/// <see cref="NotOpened"/> (no event yet, so no owner and no currency) or <see cref="Opened"/> (open, or closed
+/// since). A closed hierarchy: no other case can derive from it.
+/// </summary>
+public abstract record AccountState
 {
-    public static AccountState Initial(AccountId id) =>
-        new(id, AccountStatus.NotOpened, string.Empty, Currency.EUR, 0m, 0m, 0L, null, null, RecentCommands.Empty, PendingTransfers.None, PendingTransfers.None);
+    private AccountState(AccountId id, long version)
+    {
+        Id = id;
+        Version = version;
+    }
 
-    /// <summary>The owning customer's subject; null for accounts opened before owners were recorded.</summary>
-    public string? OwnerId { get; init; }
+    public AccountId Id { get; }
+
+    /// <summary>How many events the account's stream holds: 0 until it is opened.</summary>
+    public long Version { get; init; }
+
+    public abstract AccountStatus Status { get; }
 
     /// <summary>
     /// The head of the account stream's hash chain: the hash of the stored event at <see cref="Version"/>,
@@ -36,6 +33,39 @@ public sealed record AccountState(
     /// </summary>
     public string? ChainHead { get; init; }
 
-    /// <summary>What can still be withdrawn: the balance plus the overdraft limit.</summary>
-    public decimal Available => Balance + OverdraftLimit;
+    public static AccountState Initial(AccountId id) => new NotOpened(id);
+
+    /// <summary>Nobody opened this account: its stream has no event.</summary>
+    public sealed record NotOpened(AccountId Id) : AccountState(Id, 0L)
+    {
+        public override AccountStatus Status => AccountStatus.NotOpened;
+    }
+
+    /// <summary>An account that was opened (<see cref="IsClosed"/> once it is closed again): its terms, money and recent commands.</summary>
+    /// <param name="PendingTransfers">Transfers debited from this account, not yet settled or refunded.</param>
+    /// <param name="PendingCredits">Transfers credited to this account, not yet settled.</param>
+    public sealed record Opened(
+        AccountId Id,
+        string Owner,
+        Currency Currency,
+        decimal Balance,
+        decimal OverdraftLimit,
+        long Version,
+        DateTimeOffset OpenedAt,
+        DateTimeOffset UpdatedAt,
+        RecentCommands RecentCommands,
+        PendingTransfers PendingTransfers,
+        PendingTransfers PendingCredits)
+        : AccountState(Id, Version)
+    {
+        /// <summary>The owning customer's subject; null for accounts opened before owners were recorded.</summary>
+        public string? OwnerId { get; init; }
+
+        public bool IsClosed { get; init; }
+
+        public override AccountStatus Status => IsClosed ? AccountStatus.Closed : AccountStatus.Open;
+
+        /// <summary>What can still be withdrawn: the balance plus the overdraft limit.</summary>
+        public decimal Available => Balance + OverdraftLimit;
+    }
 }

@@ -20,7 +20,7 @@ public sealed class AccountRecoverySpecs
             ? new WithdrawMoney(id, new CommandId($"w-{i}"), 1_000m)     // declined, still persisted
             : new DepositMoney(id, new CommandId($"d-{i}"), 10.5m * i))));
         var outcomes = new List<CommandOutcome>();
-        AccountState before;
+        AccountState.Opened before;
         await using (var first = AccountsTestHost.Start(path, Configure))
         {
             foreach (var command in commands)
@@ -72,7 +72,7 @@ public sealed class AccountRecoverySpecs
     {
         var path = AccountsTestHost.NewDatabasePath();
         var id = AccountId.New();
-        AccountState before;
+        AccountState.Opened before;
         // A snapshot is due after every event, and a burst confirms events faster than saves finish.
         await using (var first = AccountsTestHost.Start(path, options => options.Accounts.SnapshotEvery = 1))
         {
@@ -101,7 +101,7 @@ public sealed class AccountRecoverySpecs
 
     private static void Configure(Hosting.BankAccountsOptions options) => options.Accounts.SnapshotEvery = SnapshotEvery;
 
-    private static void AssertSameState(AccountState expected, AccountState actual)
+    private static void AssertSameState(AccountState.Opened expected, AccountState.Opened actual)
     {
         Assert.Equal(expected with { RecentCommands = RecentCommands.Empty }, actual with { RecentCommands = RecentCommands.Empty });
         Assert.Equal(expected.RecentCommands.InOrder, actual.RecentCommands.InOrder);

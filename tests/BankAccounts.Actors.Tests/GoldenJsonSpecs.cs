@@ -153,8 +153,8 @@ public sealed class GoldenJsonSpecs : Akka.TestKit.Xunit2.TestKit
     };
 
     private static AccountState State(string? ownerId, long forgottenThrough) =>
-        new(
-            Id, AccountStatus.Open, "Ada Lovelace", Currency.EUR, 160.25m, 100m, 42, At, Later,
+        new AccountState.Opened(
+            Id, "Ada Lovelace", Currency.EUR, 160.25m, 100m, 42, At, Later,
             RecentCommands.From(
                 [
                     new ProcessedCommand(new CommandId("cmd-41"), CommandKind.DepositMoney, 100.25m, "salary", new CommandAccepted(41, 160.25m)),

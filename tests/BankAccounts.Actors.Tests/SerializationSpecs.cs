@@ -114,7 +114,7 @@ public sealed class SerializationSpecs : Akka.TestKit.Xunit2.TestKit
             new TransferCredited(Transfer2, Id2, new Money(70m, Currency.JPY), null, new CommandId("e"), At),
         ]);
 
-        var restored = (AccountState)_serializer.FromBinary(_serializer.ToBinary(state), "AccountState.v1");
+        var restored = (AccountState.Opened)_serializer.FromBinary(_serializer.ToBinary(state), "AccountState.v1");
 
         Assert.Equal(state, restored);
         Assert.Equal(5, restored.RecentCommands.Count);
@@ -133,10 +133,29 @@ public sealed class SerializationSpecs : Akka.TestKit.Xunit2.TestKit
         var stored = JsonNode.Parse(_serializer.ToBinary(state))!.AsObject();
         Assert.True(stored.Remove("pendingCredits"));
 
-        var restored = (AccountState)_serializer.FromBinary(Encoding.UTF8.GetBytes(stored.ToJsonString()), "AccountState.v1");
+        var restored = (AccountState.Opened)_serializer.FromBinary(Encoding.UTF8.GetBytes(stored.ToJsonString()), "AccountState.v1");
 
         Assert.Equal(state, restored);
         Assert.Equal(0, restored.PendingCredits.Count);
+    }
+
+    /// <summary>
+    /// An account never opened is never snapshotted (it has no event), but it answers <see cref="AccountMessages.GetAccountState"/>:
+    /// in the bytes release 1 wrote for it, and read back as not opened, without the owner and currency that shape must carry.
+    /// </summary>
+    [Fact]
+    public void Should_write_an_account_never_opened_as_release_1_did_and_read_it_as_not_opened()
+    {
+        var state = new AccountState.NotOpened(Id) { ChainHead = "genesis" };
+
+        var json = Encoding.UTF8.GetString(_serializer.ToBinary(state));
+        var restored = _serializer.FromBinary(Encoding.UTF8.GetBytes(json), _serializer.Manifest(state));
+
+        Assert.Equal(
+            $$"""{"id":"{{Id}}","status":"NotOpened","owner":"","currency":"EUR","balance":0,"overdraftLimit":0,"version":0,"openedAt":null,"updatedAt":null,"recentCommands":[],"pendingTransfers":[],"pendingCredits":[],"ownerId":null,"forgottenThrough":0,"chainHead":"genesis"}""",
+            json);
+        Assert.Equal("AccountState.v2", _serializer.Manifest(state));
+        Assert.Equal(state, restored);
     }
 
     [Theory]
@@ -229,7 +248,7 @@ public sealed class SerializationSpecs : Akka.TestKit.Xunit2.TestKit
         v0["commands"] = v0["recentCommands"]!.DeepClone();
         Assert.True(v0.Remove("recentCommands"));
 
-        var restored = Assert.IsType<AccountState>(serializer.FromBinary(Encoding.UTF8.GetBytes(v0.ToJsonString()), "AccountState.v0"));
+        var restored = Assert.IsType<AccountState.Opened>(serializer.FromBinary(Encoding.UTF8.GetBytes(v0.ToJsonString()), "AccountState.v0"));
 
         Assert.Equal(state, restored);
         Assert.Equal(2, restored.RecentCommands.Count);

@@ -76,7 +76,7 @@ public sealed class AccessSpecs
         var @event = Assert.IsType<AccountEvents.AccountOpened>(Assert.Single(opened.Decision.Events));
         Assert.Equal("ada", @event.OwnerId);
         Assert.Equal(new EventMetadata(Ada, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"), @event.Metadata);
-        Assert.Equal("ada", opened.Decision.NewState.OwnerId);
+        Assert.Equal("ada", opened.Decision.NewState.AsOpened().OwnerId);
     }
 
     [Fact]

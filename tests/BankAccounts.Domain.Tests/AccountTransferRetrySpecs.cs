@@ -20,8 +20,8 @@ public sealed class AccountTransferRetrySpecs
         var then = first.Continue().When(Debit(40m));
 
         then.ThenRepeats(original);
-        Assert.Equal(60m, then.Decision.NewState.Balance);
-        Assert.Equal(40m, then.Decision.NewState.PendingTransfers.Total);
+        Assert.Equal(60m, then.Decision.NewState.AsOpened().Balance);
+        Assert.Equal(40m, then.Decision.NewState.AsOpened().PendingTransfers.Total);
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public sealed class AccountTransferRetrySpecs
         var then = first.Continue().When(Deposit(100m)).Continue().When(Debit(50m));
 
         then.ThenRepeats(original);
-        Assert.Equal(0, then.Decision.NewState.PendingTransfers.Count);
+        Assert.Equal(0, then.Decision.NewState.AsOpened().PendingTransfers.Count);
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class AccountTransferRetrySpecs
             .Continue().When(Refund());
 
         then.ThenRepeats(new CommandAccepted(4L, 100m));
-        Assert.Equal(100m, then.Decision.NewState.Balance);
+        Assert.Equal(100m, then.Decision.NewState.AsOpened().Balance);
     }
 
     [Fact]
@@ -111,7 +111,7 @@ public sealed class AccountTransferRetrySpecs
             .When(Settle(OtherTransfer, id: SomeTransfer.StepCommandId(Transfer.SettleStep)));
 
         then.ThenRejects(RejectionReason.InvalidCommand);
-        Assert.True(then.Decision.NewState.PendingTransfers.TryGet(OtherTransfer, out _));
+        Assert.True(then.Decision.NewState.AsOpened().PendingTransfers.TryGet(OtherTransfer, out _));
     }
 
     [Fact]
@@ -121,8 +121,8 @@ public sealed class AccountTransferRetrySpecs
             .When(Refund(OtherTransfer, id: SomeTransfer.StepCommandId(Transfer.RefundStep)));
 
         then.ThenRejects(RejectionReason.InvalidCommand);
-        Assert.Equal(90m, then.Decision.NewState.Balance);
-        Assert.True(then.Decision.NewState.PendingTransfers.TryGet(OtherTransfer, out _));
+        Assert.Equal(90m, then.Decision.NewState.AsOpened().Balance);
+        Assert.True(then.Decision.NewState.AsOpened().PendingTransfers.TryGet(OtherTransfer, out _));
     }
 
     [Theory]
@@ -171,13 +171,13 @@ public sealed class AccountTransferRetrySpecs
         var history = new List<AccountEvent> { Opened(), Deposited(100m), Debited(40m, id: debitStep) };
         history.AddRange(Enumerable.Range(0, RecentCommands.Capacity).Select(_ => (AccountEvent)Deposited(1m)));
         var given = Given([.. history]);
-        var before = given.State;
+        var before = given.State.AsOpened();
         Assert.Equal(100m + RecentCommands.Capacity, before.Balance + before.PendingTransfers.Total);
 
         var then = given.When(Debit(40m, id: debitStep));
 
         // Whether the account repeats or refuses, the transfer may hold back its 40 EUR only once.
-        var after = then.Decision.NewState;
+        var after = then.Decision.NewState.AsOpened();
         Assert.Equal(before.Balance + before.PendingTransfers.Total, after.Balance + after.PendingTransfers.Total);
         Assert.DoesNotContain(then.Decision.Events, e => e is TransferDebited);
     }
@@ -195,7 +195,7 @@ public sealed class AccountTransferRetrySpecs
         var history = new List<AccountEvent> { Opened(), Credited(40m, id: creditStep) };
         history.AddRange(Enumerable.Range(0, RecentCommands.Capacity).Select(_ => (AccountEvent)Deposited(1m)));
         var given = Given([.. history]);
-        Assert.False(given.State.RecentCommands.TryGet(creditStep, out _));
+        Assert.False(given.State.AsOpened().RecentCommands.TryGet(creditStep, out _));
 
         var then = given.When(Credit(40m, id: creditStep));
 
@@ -207,15 +207,15 @@ public sealed class AccountTransferRetrySpecs
     public void Should_keep_a_credited_transfer_pending_on_the_destination_until_it_is_settled_there()
     {
         var then = Given(Opened(), Deposited(5m)).When(Credit(40m));
-        Assert.True(then.Decision.NewState.PendingCredits.TryGet(SomeTransfer, out var pending));
+        Assert.True(then.Decision.NewState.AsOpened().PendingCredits.TryGet(SomeTransfer, out var pending));
         Assert.Equal(new Money(40m, Currency.EUR), pending);
-        Assert.Equal(0, then.Decision.NewState.PendingTransfers.Count);
+        Assert.Equal(0, then.Decision.NewState.AsOpened().PendingTransfers.Count);
 
         var settled = then.Continue().When(Settle());
 
         Assert.Equal(SomeTransfer, settled.ThenEmits<TransferSettled>().TransferId);
-        Assert.Equal(0, settled.Decision.NewState.PendingCredits.Count);
-        Assert.Equal(45m, settled.Decision.NewState.Balance);
+        Assert.Equal(0, settled.Decision.NewState.AsOpened().PendingCredits.Count);
+        Assert.Equal(45m, settled.Decision.NewState.AsOpened().Balance);
     }
 
     // Fold
@@ -243,10 +243,11 @@ public sealed class AccountTransferRetrySpecs
             Assert.Equal(events.Count, state.Version);
         }
 
-        Assert.Equal(AccountStatus.Closed, state.Status);
-        Assert.Equal(0m, state.Balance);
-        Assert.Equal(0, state.PendingTransfers.Count);
-        Assert.Equal(0, state.PendingCredits.Count);
+        var closed = state.AsOpened();
+        Assert.Equal(AccountStatus.Closed, closed.Status);
+        Assert.Equal(0m, closed.Balance);
+        Assert.Equal(0, closed.PendingTransfers.Count);
+        Assert.Equal(0, closed.PendingCredits.Count);
         // The settle of SomeTransfer after its refund was rejected, so it left no event.
         Assert.Equal(commands.Length - 1, events.Count);
     }

@@ -26,7 +26,7 @@ public sealed class AccountTransferSpecs
         Assert.Equal(command.CommandId, debited.CommandId);
         Assert.Equal(new CommandAccepted(3L, 59.75m), then.ThenAccepted());
 
-        var pending = then.Decision.NewState.PendingTransfers;
+        var pending = then.Decision.NewState.AsOpened().PendingTransfers;
         Assert.Equal(1, pending.Count);
         Assert.True(pending.TryGet(SomeTransfer, out var amount));
         Assert.Equal(new Money(40.25m, Currency.EUR), amount);
@@ -50,7 +50,7 @@ public sealed class AccountTransferSpecs
 
         then.ThenEmits<TransferDebited>();
         Assert.Equal(new CommandAccepted(3L, -100m), then.ThenAccepted());
-        Assert.Equal(0m, then.Decision.NewState.Available);
+        Assert.Equal(0m, then.Decision.NewState.AsOpened().Available);
     }
 
     [Fact]
@@ -59,14 +59,14 @@ public sealed class AccountTransferSpecs
         var then = Given(Opened(), Deposited(100m), Debited(30m)).When(Debit(20m, transfer: OtherTransfer));
 
         then.ThenEmits<TransferDebited>();
-        var pending = then.Decision.NewState.PendingTransfers;
+        var pending = then.Decision.NewState.AsOpened().PendingTransfers;
         Assert.Equal(2, pending.Count);
         Assert.Equal(50m, pending.Total);
         Assert.True(pending.TryGet(SomeTransfer, out var first));
         Assert.True(pending.TryGet(OtherTransfer, out var second));
         Assert.Equal(30m, first.Amount);
         Assert.Equal(20m, second.Amount);
-        Assert.Equal(50m, then.Decision.NewState.Balance);
+        Assert.Equal(50m, then.Decision.NewState.AsOpened().Balance);
     }
 
     [Fact]
@@ -91,8 +91,8 @@ public sealed class AccountTransferSpecs
         Assert.Contains("150.01", outcome.Detail, StringComparison.Ordinal);
 
         // Recorded for the audit trail, but no money moved and nothing is on its way.
-        Assert.Equal(50m, then.Decision.NewState.Balance);
-        Assert.Equal(0, then.Decision.NewState.PendingTransfers.Count);
+        Assert.Equal(50m, then.Decision.NewState.AsOpened().Balance);
+        Assert.Equal(0, then.Decision.NewState.AsOpened().PendingTransfers.Count);
     }
 
     [Fact]
@@ -177,7 +177,7 @@ public sealed class AccountTransferSpecs
         Assert.Equal(command.CommandId, credited.CommandId);
         Assert.Equal(new CommandAccepted(3L, 35.50m), then.ThenAccepted());
         // Only the source tracks the transfer as pending.
-        Assert.Equal(0, then.Decision.NewState.PendingTransfers.Count);
+        Assert.Equal(0, then.Decision.NewState.AsOpened().PendingTransfers.Count);
     }
 
     [Fact]
@@ -231,7 +231,7 @@ public sealed class AccountTransferSpecs
         Assert.Equal(SomeTransfer, settled.TransferId);
         Assert.Equal(command.CommandId, settled.CommandId);
         Assert.Equal(new CommandAccepted(4L, 60m), then.ThenAccepted());
-        Assert.Equal(0, then.Decision.NewState.PendingTransfers.Count);
+        Assert.Equal(0, then.Decision.NewState.AsOpened().PendingTransfers.Count);
     }
 
     [Fact]
@@ -240,10 +240,10 @@ public sealed class AccountTransferSpecs
         var then = Given(Opened(), Deposited(100m), Debited(30m), Debited(20m, OtherTransfer)).When(Settle(OtherTransfer));
 
         then.ThenEmits<TransferSettled>();
-        var pending = then.Decision.NewState.PendingTransfers;
+        var pending = then.Decision.NewState.AsOpened().PendingTransfers;
         Assert.Equal(1, pending.Count);
         Assert.True(pending.TryGet(SomeTransfer, out _));
-        Assert.Equal(50m, then.Decision.NewState.Balance);
+        Assert.Equal(50m, then.Decision.NewState.AsOpened().Balance);
     }
 
     [Fact]
@@ -281,7 +281,7 @@ public sealed class AccountTransferSpecs
         Assert.Equal("AccountClosed", refunded.Reason);
         Assert.Equal(command.CommandId, refunded.CommandId);
         Assert.Equal(new CommandAccepted(4L, 100m), then.ThenAccepted());
-        Assert.Equal(0, then.Decision.NewState.PendingTransfers.Count);
+        Assert.Equal(0, then.Decision.NewState.AsOpened().PendingTransfers.Count);
     }
 
     [Fact]
@@ -292,7 +292,7 @@ public sealed class AccountTransferSpecs
 
         Assert.Equal(new Money(50m, Currency.EUR), then.ThenEmits<TransferRefunded>().Amount);
         Assert.Equal(new CommandAccepted(5L, -20m), then.ThenAccepted());
-        Assert.Equal(30m, then.Decision.NewState.PendingTransfers.Total);
+        Assert.Equal(30m, then.Decision.NewState.AsOpened().PendingTransfers.Total);
     }
 
     [Theory]
@@ -322,7 +322,7 @@ public sealed class AccountTransferSpecs
         // The retried refund step repeats its answer and records nothing.
         Assert.IsType<CommandAccepted>(then.Decision.Outcome);
         Assert.Empty(then.Decision.Events);
-        Assert.Equal(100m, then.Decision.NewState.Balance);
+        Assert.Equal(100m, then.Decision.NewState.AsOpened().Balance);
     }
 
     [Fact]
@@ -331,7 +331,7 @@ public sealed class AccountTransferSpecs
         var then = Given(Opened(), Deposited(100m), Debited(40m), Settled()).When(Refund());
 
         then.ThenRejects(RejectionReason.InvalidCommand);
-        Assert.Equal(60m, then.Decision.NewState.Balance);
+        Assert.Equal(60m, then.Decision.NewState.AsOpened().Balance);
     }
 
     // Closing
@@ -351,7 +351,7 @@ public sealed class AccountTransferSpecs
         Assert.Equal(4L, outcome.Version);
         Assert.Equal(0m, outcome.Balance);
         Assert.Equal(AccountStatus.Open, then.Decision.NewState.Status);
-        Assert.Equal(1, then.Decision.NewState.PendingTransfers.Count);
+        Assert.Equal(1, then.Decision.NewState.AsOpened().PendingTransfers.Count);
     }
 
     [Fact]

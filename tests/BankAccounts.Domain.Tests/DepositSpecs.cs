@@ -29,9 +29,9 @@ public sealed class DepositSpecs : MovementValidationSpecs
         Assert.Equal("salary", deposited.Reference);
         Assert.Equal(command.CommandId, deposited.CommandId);
         Assert.Equal(new CommandAccepted(3L, 75.10m), then.ThenAccepted());
-        Assert.Equal(75.10m, then.Decision.NewState.Balance);
+        Assert.Equal(75.10m, then.Decision.NewState.AsOpened().Balance);
         Assert.Equal(3L, then.Decision.NewState.Version);
-        Assert.Equal(Now, then.Decision.NewState.UpdatedAt);
+        Assert.Equal(Now, then.Decision.NewState.AsOpened().UpdatedAt);
     }
 
     [Fact]

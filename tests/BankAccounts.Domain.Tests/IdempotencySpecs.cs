@@ -37,7 +37,7 @@ public sealed class IdempotencySpecs
             .Continue().When(Withdraw(4m, id: Key));
 
         then.ThenRepeats(new CommandAccepted(3L, 6m));
-        Assert.Equal(106m, then.Decision.NewState.Balance);
+        Assert.Equal(106m, then.Decision.NewState.AsOpened().Balance);
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed class IdempotencySpecs
         var then = first.Continue().When(Deposit(100m)).Continue().When(Withdraw(50m, id: Key));
 
         then.ThenRepeats(original);
-        Assert.Equal(100m, then.Decision.NewState.Balance);
+        Assert.Equal(100m, then.Decision.NewState.AsOpened().Balance);
     }
 
     [Fact]

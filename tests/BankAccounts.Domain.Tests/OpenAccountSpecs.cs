@@ -25,7 +25,7 @@ public sealed class OpenAccountSpecs
         Assert.Equal(0m, accepted.Balance);
         Assert.Equal(new AccountOpening("Ada Lovelace", Currency.USD, 250m), accepted.Opening);
 
-        var state = then.Decision.NewState;
+        var state = then.Decision.NewState.AsOpened();
         Assert.Equal(AccountStatus.Open, state.Status);
         Assert.Equal("Ada Lovelace", state.Owner);
         Assert.Equal(Currency.USD, state.Currency);

@@ -100,7 +100,7 @@ public sealed class RecentCommandsSpecs
         var state = Account.Replay(AccountSpec.Id,
         [
             AccountSpec.Opened(overdraft: 10m), AccountSpec.Deposited(5m), AccountSpec.DeclinedWithdrawal(100m, 15m), AccountSpec.DeclinedClosure(5m),
-        ]);
+        ]).AsOpened();
 
         var restored = RecentCommands.From(state.RecentCommands.InOrder);
 

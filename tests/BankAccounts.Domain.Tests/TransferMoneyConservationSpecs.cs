@@ -66,7 +66,7 @@ public sealed class TransferMoneyConservationSpecs
         Assert.Equal(TransferStatus.Failed, final.Status);
         Assert.Equal(reason, final.FailureReason);
         Assert.Equal(100m, bank[From].Balance);
-        Assert.Equal(0m, bank[To].Balance);
+        Assert.Equal(0m, bank.BalanceOf(To));
         Assert.Equal(0m, bank.Pending);
         Assert.Equal([TransferStep.Debit, TransferStep.Credit, TransferStep.Refund], snapshots.Select(s => s.Step));
         Assert.Equal([100m, 100m, 100m], snapshots.Select(s => s.Balances + s.Pending));
@@ -135,7 +135,7 @@ public sealed class TransferMoneyConservationSpecs
             Assert.Equal(conserved, bank.Balances + bank.InFlight);
             snapshots.Add(new Snapshot(step, bank.Balances, bank.Pending, bank.InFlight));
 
-            var sourceCurrency = bank[run.State.From].Currency;
+            var sourceCurrency = bank.CurrencyOf(run.State.From);
             Assert.Single(run.Answer(step, outcome, sourceCurrency).Events);
             if (redeliver)
             {
@@ -153,11 +153,18 @@ public sealed class TransferMoneyConservationSpecs
     /// </summary>
     private sealed class Bank
     {
-        private readonly Dictionary<AccountId, AccountState> _accounts = [];
+        private readonly Dictionary<AccountId, AccountState.Opened> _accounts = [];
         private readonly Dictionary<AccountId, List<AccountEvent>> _journals = [];
         private readonly HashSet<TransferId> _credited = [];
 
-        public AccountState this[AccountId id] => _accounts.GetValueOrDefault(id) ?? AccountState.Initial(id);
+        /// <summary>An account this bank opened.</summary>
+        public AccountState.Opened this[AccountId id] => _accounts[id];
+
+        /// <summary>What an account holds: nothing if it was never opened.</summary>
+        public decimal BalanceOf(AccountId id) => _accounts.GetValueOrDefault(id)?.Balance ?? 0m;
+
+        /// <summary>The account's currency; none if it was never opened.</summary>
+        public Currency? CurrencyOf(AccountId id) => _accounts.GetValueOrDefault(id)?.Currency;
 
         public decimal Balances => _accounts.Values.Sum(a => a.Balance);
 
@@ -192,10 +199,10 @@ public sealed class TransferMoneyConservationSpecs
         {
             // Client commands of this bank act as the system; transfer steps carry the transfer's requester.
             var attributed = command.Principal == Security.Principal.Anonymous ? command with { Principal = Security.Principal.System } : command;
-            var decision = Account.Decide(this[command.AccountId], attributed, Now);
+            var decision = Account.Decide(_accounts.GetValueOrDefault(command.AccountId) ?? AccountState.Initial(command.AccountId), attributed, Now);
             if (decision.Events.Count > 0)
             {
-                _accounts[command.AccountId] = decision.NewState;
+                _accounts[command.AccountId] = decision.NewState.AsOpened();
                 if (!_journals.TryGetValue(command.AccountId, out var journal))
                 {
                     _journals[command.AccountId] = journal = [];

@@ -29,7 +29,7 @@ public sealed class WithdrawalSpecs : MovementValidationSpecs
         Assert.Equal("rent", withdrawn.Reference);
         Assert.Equal(command.CommandId, withdrawn.CommandId);
         Assert.Equal(new CommandAccepted(3L, 59.75m), then.ThenAccepted());
-        Assert.Equal(59.75m, then.Decision.NewState.Balance);
+        Assert.Equal(59.75m, then.Decision.NewState.AsOpened().Balance);
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public sealed class WithdrawalSpecs : MovementValidationSpecs
 
         then.ThenEmits<MoneyWithdrawn>();
         Assert.Equal(new CommandAccepted(3L, -100m), then.ThenAccepted());
-        Assert.Equal(0m, then.Decision.NewState.Available);
+        Assert.Equal(0m, then.Decision.NewState.AsOpened().Available);
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public sealed class WithdrawalSpecs : MovementValidationSpecs
         Assert.Contains("150", outcome.Detail, StringComparison.Ordinal);
 
         // The decline is recorded (version rises) but no money moves.
-        Assert.Equal(50m, then.Decision.NewState.Balance);
+        Assert.Equal(50m, then.Decision.NewState.AsOpened().Balance);
         Assert.Equal(3L, then.Decision.NewState.Version);
     }
 

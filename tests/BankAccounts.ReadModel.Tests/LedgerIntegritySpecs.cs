@@ -135,6 +135,21 @@ public sealed class LedgerIntegritySpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_report_an_account_stream_that_does_not_begin_with_its_opening_and_check_the_others()
+    {
+        var healthy = await Opened(10m);
+        var headless = AccountId.New();
+        await Append(AccountPersistenceId.For(headless),
+            new MoneyDeposited(Eur(5m), null, CommandId.New(), Recently), new MoneyDeposited(Eur(6m), null, CommandId.New(), Recently));
+
+        var report = await Check();
+
+        Assert.False(report.Consistent);
+        Assert.Single(report.Drift, d => d.Contains($"Stream {AccountPersistenceId.For(headless)} cannot be folded: event 1 is a MoneyDeposited"));
+        Assert.DoesNotContain(report.Drift, d => d.Contains(healthy.ToString()));
+    }
+
+    [Fact]
     public async Task Should_stop_when_cancelled_in_the_middle_of_the_journal()
     {
         var (from, to) = (await Opened(100m), await Opened(0m));

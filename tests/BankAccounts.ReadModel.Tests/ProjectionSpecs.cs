@@ -118,7 +118,7 @@ public sealed class ProjectionSpecs
         {
             var state = await host.StateOf(id);
             var summary = await db.Accounts.AsNoTracking().SingleAsync(a => a.AccountId == id.Value);
-            Assert.Equal((state.Balance, state.Version, state.Status == AccountStatus.Closed ? "closed" : "open"), (summary.Balance, summary.Version, summary.Status));
+            Assert.Equal((state.Balance, state.Version, state.IsClosed ? "closed" : "open"), (summary.Balance, summary.Version, summary.Status));
 
             // No gap, no duplicate: exactly versions 1..n, and the running balance adds up.
             var ledger = (await db.Ledger.AsNoTracking().Where(e => e.AccountId == id.Value).ToListAsync()).OrderBy(e => e.Version).ToList();

@@ -68,7 +68,7 @@ public sealed class TransferChaosSpecs(ITestOutputHelper output)
         var outcomes = await Task.WhenAll(transfers.Select(t => last.TransferOutcome(t, TimeSpan.FromSeconds(30))));
         await last.WaitForProjections(TimeSpan.FromSeconds(60));
 
-        var balances = new List<AccountState>();
+        var balances = new List<AccountState.Opened>();
         foreach (var account in accounts)
         {
             balances.Add(await last.StateOf(account));

@@ -195,8 +195,10 @@ public sealed class AccountsTestHost : IAsyncDisposable
         return state.Shards.Sum(s => s.EntityIds.Count);
     }
 
-    public Task<AccountState> StateOf(AccountId id) =>
-        Region.Ask<AccountState>(new AccountMessages.GetAccountState(id), TimeSpan.FromSeconds(15));
+    /// <summary>The whole state of an account the spec opened.</summary>
+    public async Task<AccountState.Opened> StateOf(AccountId id) =>
+        await Region.Ask<AccountState>(new AccountMessages.GetAccountState(id), TimeSpan.FromSeconds(15)) as AccountState.Opened
+        ?? throw new InvalidOperationException($"Account {id} was never opened.");
 
     /// <summary>What the journal holds for the account, read back through Akka.Persistence.Query.</summary>
     public async Task<IReadOnlyList<EventEnvelope>> StoredEvents(AccountId id) =>

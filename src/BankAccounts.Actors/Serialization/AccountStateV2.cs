@@ -25,19 +25,33 @@ internal sealed record AccountStateV2(
     long ForgottenThrough,
     string? ChainHead = null)
 {
-    public static AccountStateV2 From(AccountState state) => new(
-        state.Id, state.Status, state.Owner, state.Currency, state.Balance, state.OverdraftLimit, state.Version,
-        state.OpenedAt, state.UpdatedAt, [.. state.RecentCommands.InOrder.Select(ProcessedCommandV1.From)],
-        From(state.PendingTransfers), From(state.PendingCredits), state.OwnerId, state.RecentCommands.ForgottenThrough, state.ChainHead);
-
-    public AccountState ToState() => new(
-        Id, Status, Owner, Currency, Balance, OverdraftLimit, Version, OpenedAt, UpdatedAt,
-        Domain.RecentCommands.From(RecentCommands.Select(c => c.ToProcessed()), ForgottenThrough),
-        ToPending(PendingTransfers), ToPending(PendingCredits))
+    public static AccountStateV2 From(AccountState state) => state switch
     {
-        OwnerId = OwnerId,
-        ChainHead = ChainHead,
+        AccountState.Opened account => new(
+            account.Id, account.Status, account.Owner, account.Currency, account.Balance, account.OverdraftLimit, account.Version,
+            account.OpenedAt, account.UpdatedAt, [.. account.RecentCommands.InOrder.Select(ProcessedCommandV1.From)],
+            From(account.PendingTransfers), From(account.PendingCredits), account.OwnerId, account.RecentCommands.ForgottenThrough, account.ChainHead),
+        // Never a snapshot (no event, nothing to save): only a GetAccountState reply, in the exact bytes release 1
+        // wrote for it, whose shape has no room for "no owner, no currency". The status tells it apart on reading.
+        _ => new(state.Id, AccountStatus.NotOpened, string.Empty, Currency.EUR, 0m, 0m, state.Version,
+            null, null, [], [], [], null, 0L, state.ChainHead),
     };
+
+    public AccountState ToState() => Status == AccountStatus.NotOpened
+        ? new AccountState.NotOpened(Id) { ChainHead = ChainHead }
+        : new AccountState.Opened(
+            Id, Owner, Currency, Balance, OverdraftLimit, Version, Stamp(OpenedAt), Stamp(UpdatedAt),
+            Domain.RecentCommands.From(RecentCommands.Select(c => c.ToProcessed()), ForgottenThrough),
+            ToPending(PendingTransfers), ToPending(PendingCredits))
+        {
+            OwnerId = OwnerId,
+            IsClosed = Status == AccountStatus.Closed,
+            ChainHead = ChainHead,
+        };
+
+    /// <summary>An opened account's times are always stored: every opening and every event set them.</summary>
+    private DateTimeOffset Stamp(DateTimeOffset? stored) =>
+        stored ?? throw new System.Runtime.Serialization.SerializationException($"The stored snapshot of account {Id} at version {Version} lacks a time.");
 
     private static PendingTransferV1[] From(Domain.PendingTransfers pending) =>
         [.. pending.All.Select(p => new PendingTransferV1(p.Key.Value, p.Value))];

@@ -79,8 +79,9 @@ public static class StorageManifests
 
     public static IEnumerable<(Type Type, string Manifest)> All => Table;
 
+    /// <remarks>Both cases of the closed <see cref="AccountState"/> have its one stored shape.</remarks>
     public static string Of(Type type) =>
-        ByType.TryGetValue(type, out var manifest)
+        ByType.TryGetValue(type.BaseType == typeof(AccountState) ? typeof(AccountState) : type, out var manifest)
             ? manifest
             : throw new ArgumentException($"{type.FullName} has no storage manifest; add it to {nameof(StorageManifests)}.", nameof(type));
 

@@ -32,7 +32,7 @@ internal sealed class AccountCommandSender(IRequiredActor<AccountActor> region, 
     /// <see cref="AccountMessages.GetAccountView"/>, so it is asked for its whole state, as before.
     /// </summary>
     public async Task<AccountAnswer<AccountOpening>> GetOpeningAsync(AccountId id, CancellationToken cancellationToken) =>
-        await AskAsync<AccountState>(new AccountMessages.GetAccountState(id), cancellationToken) is { TimedOut: false, Value: { } state }
+        await AskAsync<AccountState>(new AccountMessages.GetAccountState(id), cancellationToken) is { TimedOut: false, Value: AccountState.Opened state }
             ? new(new AccountOpening(state.Owner, state.Currency, state.OverdraftLimit), false)
             : new(null, true);
 

@@ -71,7 +71,8 @@ public sealed class LedgerIntegrityCheck(
             (p.Error is null ? "." : $", {p.Error}")).ToList();
         var reported = 0;
         var transfers = new TransferCrossCheck(drift.Add);
-        var states = new Dictionary<AccountId, AccountState>();
+        var states = new Dictionary<AccountId, AccountState.Opened>();
+        var unfoldable = new HashSet<AccountId>();
         var chains = new Dictionary<string, ChainWalker?>(StringComparer.Ordinal);
         var netExternal = new Dictionary<string, decimal>();
         var comparedWithReadModel = false;
@@ -107,7 +108,7 @@ public sealed class LedgerIntegrityCheck(
                     {
                         case AccountEvent @event when AccountPersistenceId.TryParse(envelope.PersistenceId, out var id):
                             events++;
-                            states[id] = Account.Evolve(states.GetValueOrDefault(id) ?? AccountState.Initial(id), @event);
+                            Fold(states, unfoldable, id, envelope, @event, drift);
                             CountExternal(@event, netExternal);
                             transfers.Apply(id, @event);
                             break;
@@ -142,6 +143,28 @@ public sealed class LedgerIntegrityCheck(
             await onDrift(drift[reported], cancellationToken);
         }
         return new IntegrityReport(offset, readModelOffset, states.Count, events, MoneyOf(states.Values, transfers, netExternal), drift);
+    }
+
+    /// <summary>
+    /// One more event of an account's stream, folded with <see cref="Account.Evolve"/>. A stream that does not begin
+    /// with the account's opening (<see cref="Account.CanFollow"/>) cannot be folded: reported once, the rest of it skipped.
+    /// </summary>
+    private static void Fold(
+        Dictionary<AccountId, AccountState.Opened> states, HashSet<AccountId> unfoldable, AccountId id, EventEnvelope envelope, AccountEvent @event, List<string> drift)
+    {
+        if (unfoldable.Contains(id))
+        {
+            return;
+        }
+        AccountState state = states.TryGetValue(id, out var opened) ? opened : AccountState.Initial(id);
+        if (Account.CanFollow(state, @event))
+        {
+            states[id] = Account.Evolve(state, @event);
+            return;
+        }
+        unfoldable.Add(id);
+        drift.Add($"Stream {envelope.PersistenceId} cannot be folded: event {envelope.SequenceNr} is a {@event.GetType().Name} on an account " +
+                  $"{(state is AccountState.NotOpened ? "not opened yet" : "already opened")}; a stream begins with its one opening.");
     }
 
     /// <summary>One more event of its stream's chain (the journal query returns a stream's events in sequence order); a stream is reported once.</summary>
@@ -182,7 +205,7 @@ public sealed class LedgerIntegrityCheck(
 
     /// <summary>The read model against the accounts folded so far, i.e. at the read model's offset.</summary>
     private static void CompareWithReadModel(
-        IReadOnlyDictionary<AccountId, AccountState> states, Dictionary<Guid, AccountSummary> summaries, List<string> drift)
+        IReadOnlyDictionary<AccountId, AccountState.Opened> states, Dictionary<Guid, AccountSummary> summaries, List<string> drift)
     {
         foreach (var (id, state) in states)
         {
@@ -191,7 +214,7 @@ public sealed class LedgerIntegrityCheck(
                 drift.Add($"Account {id} is in the journal but not in the read model.");
                 continue;
             }
-            var status = state.Status == AccountStatus.Closed ? AccountStatuses.Closed : AccountStatuses.Open;
+            var status = state.IsClosed ? AccountStatuses.Closed : AccountStatuses.Open;
             if ((summary.Balance, summary.Version, summary.Status) != (state.Balance, state.Version, status))
             {
                 drift.Add($"Account {id}: read model has balance {summary.Balance}, version {summary.Version}, {summary.Status}; " +
@@ -202,7 +225,7 @@ public sealed class LedgerIntegrityCheck(
     }
 
     private static List<CurrencyTotals> MoneyOf(
-        IEnumerable<AccountState> states, TransferCrossCheck transfers, Dictionary<string, decimal> netExternal) =>
+        IEnumerable<AccountState.Opened> states, TransferCrossCheck transfers, Dictionary<string, decimal> netExternal) =>
         states
             .GroupBy(s => s.Currency.Code)
             .Select(g => new CurrencyTotals(

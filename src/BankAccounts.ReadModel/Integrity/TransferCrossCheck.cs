@@ -62,7 +62,7 @@ internal sealed class TransferCrossCheck(Action<string> drift)
     /// At the end of the journal: what is still in flight must be young, and no account may still hold as
     /// pending a transfer that ended or never existed.
     /// </summary>
-    public void Finish(IEnumerable<AccountState> accounts, DateTimeOffset now, TimeSpan inFlightBound)
+    public void Finish(IEnumerable<AccountState.Opened> accounts, DateTimeOffset now, TimeSpan inFlightBound)
     {
         foreach (var state in _running.Values)
         {
