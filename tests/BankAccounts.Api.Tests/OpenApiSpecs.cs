@@ -45,6 +45,35 @@ public sealed class OpenApiSpecs(ApiTestHost host) : IClassFixture<ApiTestHost>
     }
 
     [Fact]
+    public async Task Should_state_the_limits_the_rules_enforce_in_parameter_and_property_descriptions()
+    {
+        using var response = await _http.GetAsync("/openapi/v1.json");
+
+        var document = await Expect(response, HttpStatusCode.OK);
+        var paths = document.GetProperty("paths");
+        var open = BodyProperties(document, paths.GetProperty("/accounts").GetProperty("post"));
+        var deposit = BodyProperties(document, paths.GetProperty("/accounts/{id}/deposits").GetProperty("post"));
+        var transactions = paths.GetProperty("/accounts/{id}/transactions").GetProperty("get").GetProperty("parameters").EnumerateArray();
+        Assert.Contains($"1 to {Domain.Account.MaxOwnerLength} characters", open.GetProperty("owner").GetProperty("description").GetString());
+        Assert.Contains(FormattableString.Invariant($"at most {Domain.Money.MaxOperationAmount:N0},"), deposit.GetProperty("amount").GetProperty("description").GetString());
+        Assert.Contains($"at most {Domain.Account.MaxReferenceLength} characters", deposit.GetProperty("reference").GetProperty("description").GetString());
+        Assert.Contains(transactions, p => p.GetProperty("name").GetString() == "limit"
+            && p.GetProperty("description").GetString() == $"Entries per page, 1 to {Endpoints.AccountsEndpoints.MaxPageSize} (default {Endpoints.AccountsEndpoints.DefaultPageSize}).");
+        Assert.Contains(paths.GetProperty("/accounts").GetProperty("get").GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "limit"
+            && p.GetProperty("description").GetString() == $"Accounts at most, 1 to {Endpoints.AccountsEndpoints.MaxPageSize} (default {Endpoints.AccountsEndpoints.DefaultPageSize}).");
+    }
+
+    private static System.Text.Json.JsonElement BodyProperties(System.Text.Json.JsonElement document, System.Text.Json.JsonElement operation)
+    {
+        var schema = operation.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        if (schema.TryGetProperty("$ref", out var reference))
+        {
+            schema = document.GetProperty("components").GetProperty("schemas").GetProperty(reference.GetString()!.Split('/')[^1]);
+        }
+        return schema.GetProperty("properties");
+    }
+
+    [Fact]
     public async Task Should_declare_the_bearer_token_scheme_and_require_it_for_every_operation()
     {
         using var response = await _http.GetAsync("/openapi/v1.json");

@@ -1,11 +1,13 @@
 using System.ComponentModel;
+using BankAccounts.Api.Http;
+using BankAccounts.Domain;
 
 namespace BankAccounts.Api.Contracts;
 
 [Description("Opens an account.")]
 public sealed record OpenAccountRequest
 {
-    [Description("Name of the account holder (1 to 200 characters).")]
+    [DescriptionFormat("Name of the account holder (1 to {0} characters).", Account.MaxOwnerLength)]
     public required string Owner { get; init; }
 
     [Description("ISO 4217 code, upper case, e.g. EUR.")]
@@ -21,13 +23,13 @@ public sealed record OpenAccountRequest
 [Description("A deposit or a withdrawal.")]
 public sealed record MoneyMovementRequest
 {
-    [Description("Greater than zero, at most 1,000,000,000, with at most the account currency's decimals.")]
+    [DescriptionFormat("Greater than zero, at most {0:N0}, with at most the account currency's decimals.", (long)Money.MaxOperationAmount)]
     public required decimal Amount { get; init; }
 
     [Description("Optional; when given it must be the account's currency.")]
     public string? Currency { get; init; }
 
-    [Description("Optional free text for the statement (at most 140 characters).")]
+    [DescriptionFormat("Optional free text for the statement (at most {0} characters).", Account.MaxReferenceLength)]
     public string? Reference { get; init; }
 }
 

@@ -1,4 +1,6 @@
 using System.ComponentModel;
+using BankAccounts.Api.Http;
+using BankAccounts.Domain;
 
 namespace BankAccounts.Api.Contracts;
 
@@ -11,10 +13,10 @@ public sealed record TransferRequest
     [Description("The account the money goes to; must differ from the source and hold the same currency.")]
     public required Guid ToAccountId { get; init; }
 
-    [Description("Greater than zero, at most 1,000,000,000, with at most the source currency's decimals.")]
+    [DescriptionFormat("Greater than zero, at most {0:N0}, with at most the source currency's decimals.", (long)Money.MaxOperationAmount)]
     public required decimal Amount { get; init; }
 
-    [Description("Optional free text for both statements (at most 140 characters).")]
+    [DescriptionFormat("Optional free text for both statements (at most {0} characters).", Account.MaxReferenceLength)]
     public string? Reference { get; init; }
 }
 

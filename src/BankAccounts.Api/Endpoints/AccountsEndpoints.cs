@@ -304,7 +304,7 @@ public static class AccountsEndpoints
 
     private static async Task<Results<Ok<AccountListResponse>, ProblemHttpResult>> GetAccountsByOwner(
         [Description("The owner's name, matched exactly. A customer only ever sees their own accounts.")] string? owner,
-        [Description("Accounts at most, 1 to 1000 (default 100).")] string? limit,
+        [DescriptionFormat("Accounts at most, 1 to {0} (default {1}).", MaxPageSize, DefaultPageSize)] string? limit,
         HttpContext http, AccountQueries queries, CancellationToken cancellationToken)
     {
         var caller = http.Caller();

@@ -65,7 +65,7 @@ public static class ClusterEndpoints
     }
 
     private static async Task<Results<Ok<ShardsResponse>, ProblemHttpResult>> GetLocalShards(
-        [System.ComponentModel.Description("Account ids listed per shard at most, 1 to 10000 (default 1000).")] string? limit,
+        [DescriptionFormat("Account ids listed per shard at most, 1 to {0} (default {1}).", MaxEntityIdsPerShard, DefaultEntityIdsPerShard)] string? limit,
         ActorSystem system, IRequiredActor<AccountActor> region, CancellationToken cancellationToken)
     {
         if (!QueryParameters.TryParse(limit, nameof(limit), DefaultEntityIdsPerShard, 1, MaxEntityIdsPerShard, out var perShard, out var problem))

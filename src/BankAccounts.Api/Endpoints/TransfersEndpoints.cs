@@ -159,7 +159,7 @@ public static class TransfersEndpoints
 
     private static async Task<Results<Ok<TransferListResponse>, ProblemHttpResult>> GetTransfersOfAccount(
         string id,
-        [Description("Transfers at most, 1 to 1000 (default 100).")] string? limit,
+        [DescriptionFormat("Transfers at most, 1 to {0} (default {1}).", AccountsEndpoints.MaxPageSize, AccountsEndpoints.DefaultPageSize)] string? limit,
         HttpContext http, TransferQueries queries, AccountEventStream events, CancellationToken cancellationToken)
     {
         if (!QueryParameters.TryParseAccountId(id, out var accountId, out var problem)

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
+using BankAccounts.Api.Endpoints;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -49,7 +50,7 @@ internal sealed record LedgerPageQuery
     public string? After { get; init; }
 
     [FromQuery(Name = "limit")]
-    [Description("Entries per page, 1 to 1000 (default 100).")]
+    [DescriptionFormat("Entries per page, 1 to {0} (default {1}).", AccountsEndpoints.MaxPageSize, AccountsEndpoints.DefaultPageSize)]
     public string? Limit { get; init; }
 
     public bool TryParse(out long after, out int pageSize, [NotNullWhen(false)] out ProblemHttpResult? problem)
@@ -68,7 +69,7 @@ internal sealed record EventPageQuery
     public string? From { get; init; }
 
     [FromQuery(Name = "limit")]
-    [Description("Events per page, 1 to 1000 (default 100).")]
+    [DescriptionFormat("Events per page, 1 to {0} (default {1}).", AccountsEndpoints.MaxPageSize, AccountsEndpoints.DefaultPageSize)]
     public string? Limit { get; init; }
 
     public bool TryParse(out long from, out int pageSize, [NotNullWhen(false)] out ProblemHttpResult? problem)
