@@ -30,39 +30,34 @@ public static class AccountsEndpoints
         " Send an Idempotency-Key header to make retries safe: the same key returns the original answer and changes nothing." +
         " Send If-Match: \"<version>\" to apply the command only if the account is still at that version (else 412).";
 
+    /// <summary>A command on an account: POST with a JSON body and the command headers, answered with any command's problems.</summary>
+    private static RouteHandlerBuilder MapCommand<TRequest>(
+        this RouteGroupBuilder accounts, string pattern, Delegate handler, string name, string summary, string description, TRequest example, bool bodyRequired = true) =>
+        accounts.MapPost(pattern, handler)
+            .WithName(name)
+            .WithSummary(summary)
+            .WithDescription(description + CommandHeadersNote)
+            .AcceptsJson(required: bodyRequired, example: example)
+            .ProducesCommandProblems();
+
     public static IEndpointRouteBuilder MapAccountsApi(this IEndpointRouteBuilder routes)
     {
         // {id} stays unconstrained (not {id:guid}): a malformed id is a 400 invalid-request naming the id, which a
         // route constraint would turn into a 404 from routing; QueryParameters.TryParseAccountId answers it.
         var accounts = routes.MapGroup("/accounts").WithTags("Accounts");
 
-        accounts.MapPost("", OpenAccount)
-            .WithName("OpenAccount")
-            .WithSummary("Open an account")
-            .WithDescription("Opens an account and answers 201 with its location. With an Idempotency-Key the account id is derived from the key, so a retried request addresses the same account and gets the same answer." + CommandHeadersNote)
-            .AcceptsJson(required: true, example: new OpenAccountRequest { Owner = "Ada Lovelace", Currency = Currency.EUR.Code, OverdraftLimit = 0m })
-            .ProducesCommandProblems();
-
-        accounts.MapPost("/{id}/deposits", Deposit)
-            .WithName("DepositMoney")
-            .WithSummary("Deposit money")
-            .WithDescription("Adds money to an open account and answers with the new balance and version." + CommandHeadersNote)
-            .AcceptsJson(required: true, example: new MoneyMovementRequest { Amount = 100.00m, Currency = Currency.EUR.Code, Reference = "First salary" })
-            .ProducesCommandProblems();
-
-        accounts.MapPost("/{id}/withdrawals", Withdraw)
-            .WithName("WithdrawMoney")
-            .WithSummary("Withdraw money")
-            .WithDescription("Takes money from an open account. A withdrawal beyond the balance plus the overdraft limit is declined with 422; the decline is recorded, so the version rises." + CommandHeadersNote)
-            .AcceptsJson(required: true, example: new MoneyMovementRequest { Amount = 25.00m, Currency = Currency.EUR.Code, Reference = "Cash machine" })
-            .ProducesCommandProblems();
-
-        accounts.MapPost("/{id}/close", Close)
-            .WithName("CloseAccount")
-            .WithSummary("Close an account")
-            .WithDescription("Closes an account whose balance is exactly zero; otherwise 422 (recorded). No body is needed." + CommandHeadersNote)
-            .AcceptsJson(required: false, example: CloseAccountRequest.Empty)
-            .ProducesCommandProblems();
+        accounts.MapCommand("", OpenAccount, "OpenAccount", "Open an account",
+            "Opens an account and answers 201 with its location. With an Idempotency-Key the account id is derived from the key, so a retried request addresses the same account and gets the same answer.",
+            new OpenAccountRequest { Owner = "Ada Lovelace", Currency = Currency.EUR.Code, OverdraftLimit = 0m });
+        accounts.MapCommand("/{id}/deposits", Deposit, "DepositMoney", "Deposit money",
+            "Adds money to an open account and answers with the new balance and version.",
+            new MoneyMovementRequest { Amount = 100.00m, Currency = Currency.EUR.Code, Reference = "First salary" });
+        accounts.MapCommand("/{id}/withdrawals", Withdraw, "WithdrawMoney", "Withdraw money",
+            "Takes money from an open account. A withdrawal beyond the balance plus the overdraft limit is declined with 422; the decline is recorded, so the version rises.",
+            new MoneyMovementRequest { Amount = 25.00m, Currency = Currency.EUR.Code, Reference = "Cash machine" });
+        accounts.MapCommand("/{id}/close", Close, "CloseAccount", "Close an account",
+            "Closes an account whose balance is exactly zero; otherwise 422 (recorded). No body is needed.",
+            CloseAccountRequest.Empty, bodyRequired: false);
 
         accounts.MapGet("/{id}", GetAccount)
             .WithName("GetAccount")
