@@ -25,9 +25,7 @@ internal sealed class FaultyProjection(IProjection inner, ProjectionFault fault)
 {
     public string Name => inner.Name;
 
-    public string Tag => inner.Tag;
-
-    public string StreamPrefix => inner.StreamPrefix;
+    public ProjectedStreams Streams => inner.Streams;
 
     public Task ApplyAsync(ReadModelDbContext db, IReadOnlyList<ProjectedEvent> batch, CancellationToken cancellationToken) =>
         batch.FirstOrDefault(fault.Poisons) is { } poisoned

@@ -123,7 +123,7 @@ public sealed class AccountsTestHost : IAsyncDisposable
     /// <summary>Waits (bounded) until every projection has applied everything its tag holds now.</summary>
     public async Task WaitForProjections(TimeSpan? deadline = null)
     {
-        var heads = BankAccounts.ReadModel.Projections.ProjectionSupervisor.Projections().ToDictionary(p => p.Name, p => JournalHeadOffset(p.Tag));
+        var heads = BankAccounts.ReadModel.Projections.ProjectionSupervisor.Projections().ToDictionary(p => p.Name, p => JournalHeadOffset(p.Streams.Tag));
         var control = Services.GetRequiredService<BankAccounts.ReadModel.Projections.IProjectionControl>();
         var until = DateTime.UtcNow + (deadline ?? TimeSpan.FromSeconds(30));
         while (true)

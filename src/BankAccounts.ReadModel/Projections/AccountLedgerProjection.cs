@@ -1,4 +1,3 @@
-using BankAccounts.Actors.Persistence;
 using BankAccounts.Actors.Serialization;
 using BankAccounts.Domain;
 using BankAccounts.ReadModel.Storage;
@@ -21,9 +20,7 @@ public sealed class AccountLedgerProjection : IProjection
 
     public string Name => ProjectionNames.AccountLedger;
 
-    public string Tag => EventTagger.AccountTag;
-
-    public string StreamPrefix => BankAccounts.Actors.AccountPersistenceId.Prefix;
+    public ProjectedStreams Streams => ProjectedStreams.Accounts;
 
     public async Task ApplyAsync(ReadModelDbContext db, IReadOnlyList<ProjectedEvent> batch, CancellationToken cancellationToken)
     {

@@ -1,4 +1,3 @@
-using BankAccounts.Actors.Persistence;
 using BankAccounts.ReadModel.Storage;
 using Microsoft.EntityFrameworkCore;
 using static BankAccounts.Domain.AccountEvents;
@@ -13,9 +12,7 @@ public sealed class DeclineAlertsProjection : IProjection
 {
     public string Name => ProjectionNames.DeclineAlerts;
 
-    public string Tag => EventTagger.AccountTag;
-
-    public string StreamPrefix => BankAccounts.Actors.AccountPersistenceId.Prefix;
+    public ProjectedStreams Streams => ProjectedStreams.Accounts;
 
     public Task ApplyAsync(ReadModelDbContext db, IReadOnlyList<ProjectedEvent> batch, CancellationToken cancellationToken)
     {

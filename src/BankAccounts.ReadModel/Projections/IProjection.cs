@@ -1,3 +1,4 @@
+using BankAccounts.Actors.Persistence;
 using BankAccounts.Domain;
 using BankAccounts.ReadModel.Storage;
 
@@ -28,16 +29,25 @@ public interface IProjection
 {
     string Name { get; }
 
-    /// <summary>The journal tag whose events this projection follows.</summary>
-    string Tag { get; }
-
-    /// <summary>What the persistence ids of the streams under <see cref="Tag"/> start with (reconciliation pages through them).</summary>
-    string StreamPrefix { get; }
+    /// <summary>The streams whose events this projection follows.</summary>
+    ProjectedStreams Streams { get; }
 
     Task ApplyAsync(ReadModelDbContext db, IReadOnlyList<ProjectedEvent> batch, CancellationToken cancellationToken);
 
     /// <summary>Deletes every row this projection owns (for a rebuild from offset zero).</summary>
     Task ResetAsync(ReadModelDbContext db, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// A kind of stream a projection follows: the journal tag its events are written under, and what the persistence ids
+/// of those streams start with (reconciliation pages through them). The two belong together: the tagger tags each
+/// kind of stream with one tag.
+/// </summary>
+public sealed record ProjectedStreams(string Tag, string Prefix)
+{
+    public static readonly ProjectedStreams Accounts = new(EventTagger.AccountTag, BankAccounts.Actors.AccountPersistenceId.Prefix);
+
+    public static readonly ProjectedStreams Transfers = new(EventTagger.TransferTag, BankAccounts.Actors.TransferPersistenceId.Prefix);
 }
 
 /// <summary>An event cannot be applied: its stream lacks an earlier event (the writer parks such a stream).</summary>

@@ -142,7 +142,7 @@ internal sealed class ProjectionRunner : ReceiveActor, IWithTimers
 
         var source = RestartSource.OnFailuresWithBackoff(() =>
             Source.FromTask(_writer.ReadOffsetAsync())
-                .ConcatMany(offset => journal.EventsByTag(projection.Tag, Offset.Sequence(offset)))
+                .ConcatMany(offset => journal.EventsByTag(projection.Streams.Tag, Offset.Sequence(offset)))
                 .Select(ProjectedEvent.From)
                 .GroupedWithin(_options.BatchSize, _options.BatchWindow)
                 .SelectAsync(1, batch =>
@@ -204,7 +204,7 @@ internal sealed class ProjectionRunner : ReceiveActor, IWithTimers
         try
         {
             var watch = Stopwatch.StartNew();
-            var page = await _heads.PageAsync(projection.StreamPrefix, _reconcileAfter, _options.ReconcileStreams, CancellationToken.None);
+            var page = await _heads.PageAsync(projection.Streams.Prefix, _reconcileAfter, _options.ReconcileStreams, CancellationToken.None);
             var repaired = await _writer.RepairAsync(page);
             _reconcileAfter = page.Count < _options.ReconcileStreams ? string.Empty : page[^1].PersistenceId;
             if (repaired > 0)

@@ -102,7 +102,7 @@ public sealed class ReadModelVersionMonitor(
             await using var connection = await JournalDatabase.OpenAsync(journal, cancellationToken);
             foreach (var projection in ProjectionSupervisor.Projections())
             {
-                var (applied, tagged) = await JournalDatabase.TaggedEventsAsync(connection, projection.Tag, offsets.GetValueOrDefault(projection.Name), cancellationToken);
+                var (applied, tagged) = await JournalDatabase.TaggedEventsAsync(connection, projection.Streams.Tag, offsets.GetValueOrDefault(projection.Name), cancellationToken);
                 done += applied;
                 total += tagged;
             }

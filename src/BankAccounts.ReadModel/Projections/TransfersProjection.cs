@@ -1,4 +1,3 @@
-using BankAccounts.Actors.Persistence;
 using BankAccounts.Domain;
 using BankAccounts.ReadModel.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -11,9 +10,7 @@ public sealed class TransfersProjection : IProjection
 {
     public string Name => ProjectionNames.Transfers;
 
-    public string Tag => EventTagger.TransferTag;
-
-    public string StreamPrefix => BankAccounts.Actors.TransferPersistenceId.Prefix;
+    public ProjectedStreams Streams => ProjectedStreams.Transfers;
 
     public async Task ApplyAsync(ReadModelDbContext db, IReadOnlyList<ProjectedEvent> batch, CancellationToken cancellationToken)
     {

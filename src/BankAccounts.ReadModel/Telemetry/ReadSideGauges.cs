@@ -82,7 +82,7 @@ public sealed class ReadSideGauges
             foreach (var projection in ProjectionSupervisor.Projections())
             {
                 var offset = offsets.GetValueOrDefault(projection.Name);
-                var (behind, oldestTicks) = await BehindOrNothingAsync(journal, projection.Tag, offset, cancellationToken);
+                var (behind, oldestTicks) = await BehindOrNothingAsync(journal, projection.Streams.Tag, offset, cancellationToken);
                 var seconds = behind == 0 ? 0 : Math.Max(0, (now.UtcTicks - oldestTicks) / (double)TimeSpan.TicksPerSecond);
                 projections[projection.Name] = new ProjectionLag(offset, behind, seconds);
             }
