@@ -1,9 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
 using BankAccounts.Benchmarks.Infrastructure;
 using BankAccounts.Benchmarks.Measurement;
 using BankAccounts.Benchmarks.Reporting;
@@ -20,7 +16,6 @@ internal sealed class LiveScenario : IScenario
 {
     private const int Accounts = 100;
     private static readonly TimeSpan CatchUpDeadline = TimeSpan.FromSeconds(60);
-    private static readonly byte[] DepositBody = Encoding.UTF8.GetBytes($$"""{"amount":{{Workload.DepositAmount}},"currency":"{{Workload.Currency}}"}""");
 
     public string Name => "live";
 
@@ -30,9 +25,10 @@ internal sealed class LiveScenario : IScenario
         await using var store = await BenchmarkStore.CreateAsync(options, "live");
         await using var api = await ApiHost.StartAsync(store);
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, UseProxy = false, MaxResponseDrainSize = 0 };
-        using var http = new HttpClient(handler) { BaseAddress = api.Address, Timeout = Timeout.InfiniteTimeSpan };
+        // The teller by default; each subscriber's request names its own auditor.
+        using var http = new HttpClient(handler) { BaseAddress = api.Address, Timeout = Timeout.InfiniteTimeSpan, DefaultRequestHeaders = { Authorization = api.Authorization } };
 
-        var accounts = await OpenAccountsAsync(http, api);
+        var accounts = await HttpWorkload.OpenAccountsAsync(http, "live", Accounts, 16);
         // Each phase's subscribers resume after the last event already written: no catch-up in the figures.
         var lastOffset = await TipAsync(http, api);
         var phases = new List<object>();
@@ -45,7 +41,7 @@ internal sealed class LiveScenario : IScenario
                 s.ConnectAsync(http, api.AuthorizationFor(new Principal($"bench-auditor-{i}", Role.Auditor)), lastOffset, stop.Token)));
 
             var started = Stopwatch.GetTimestamp();
-            var writes = await LoadDriver.OpenLoopAsync(options.LiveWriteRate, options.LiveDuration, 256, _ => DepositAsync(http, api, accounts));
+            var writes = await LoadDriver.OpenLoopAsync(options.LiveWriteRate, options.LiveDuration, 256, _ => HttpWorkload.DepositAsync(http, accounts));
             var writesEnded = Stopwatch.GetTimestamp();
             var written = writes.Operations - writes.Errors;
             var caughtUp = await WaitAsync(() => subscribers.All(s => s.Received >= written), CatchUpDeadline);
@@ -84,40 +80,6 @@ internal sealed class LiveScenario : IScenario
         await stop.CancelAsync();
         await reading;
         return probe.LastId;
-    }
-
-    private static async Task<Guid[]> OpenAccountsAsync(HttpClient http, ApiHost api)
-    {
-        var ids = new Guid[Accounts];
-        var result = await LoadDriver.ClosedLoopAsync(Accounts, 16, async i =>
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/accounts")
-            {
-                Content = JsonContent.Create(new { owner = $"live-owner-{i}", currency = Workload.Currency, customerId = $"live-customer-{i}" }),
-            };
-            request.Headers.Authorization = api.Authorization;
-            using var response = await http.SendAsync(request);
-            if (response.StatusCode != HttpStatusCode.Created)
-            {
-                return false;
-            }
-            using var body = JsonDocument.Parse(await response.Content.ReadAsStreamAsync());
-            ids[i] = body.RootElement.GetProperty("accountId").GetGuid();
-            return true;
-        });
-        Workload.EnsureNoErrors(result, "opening accounts over HTTP");
-        return ids;
-    }
-
-    private static async Task<bool> DepositAsync(HttpClient http, ApiHost api, Guid[] accounts)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/accounts/{accounts[Random.Shared.Next(accounts.Length)]}/deposits")
-        {
-            Content = new ByteArrayContent(DepositBody) { Headers = { { "Content-Type", "application/json" } } },
-        };
-        request.Headers.Authorization = api.Authorization;
-        using var response = await http.SendAsync(request);
-        return response.StatusCode == HttpStatusCode.OK;
     }
 
     private static async Task<bool> WaitAsync(Func<bool> condition, TimeSpan within)

@@ -1,7 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
 using BankAccounts.Benchmarks.Infrastructure;
 using BankAccounts.Benchmarks.Measurement;
 using BankAccounts.Benchmarks.Reporting;
@@ -22,8 +19,6 @@ internal sealed class RestScenario : IScenario
     /// <summary>Round 2's target, with a load generator that costs little (issue 12).</summary>
     public const double LeanTargetThroughput = 8_000;
     public const double TargetP99 = 50;
-
-    private static readonly byte[] DepositBody = Encoding.UTF8.GetBytes($$"""{"amount":{{Workload.DepositAmount}},"currency":"{{Workload.Currency}}"}""");
 
     public string Name => "rest";
 
@@ -48,8 +43,8 @@ internal sealed class RestScenario : IScenario
             DefaultRequestHeaders = { Authorization = api.Authorization },
         };
 
-        var accounts = await OpenAccountsAsync(http, options.Accounts, options.Connections);
-        Task<LoadResult> Deposits(int count) => LoadDriver.ClosedLoopAsync(count, options.Connections, _ => DepositAsync(http, accounts));
+        var accounts = await HttpWorkload.OpenAccountsAsync(http, "bench", options.Accounts, options.Connections);
+        Task<LoadResult> Deposits(int count) => LoadDriver.ClosedLoopAsync(count, options.Connections, _ => HttpWorkload.DepositAsync(http, accounts));
         // Each generator has accounts of its own; its warm-up, measurement and fixed-rate phase (at most ~4,000/s
         // on this machine) share one budget of deposits per account.
         var budget = Workload.WarmUpBudget(options.Accounts, options.Deposits + (int)(4_000 * options.RateDuration.TotalSeconds));
@@ -62,14 +57,14 @@ internal sealed class RestScenario : IScenario
         Workload.EnsureNoErrors(max, "depositing over HTTP");
 
         var rate = 0.8 * max.PerSecond;
-        var atRate = await LoadDriver.OpenLoopAsync(rate, options.RateDuration, options.Connections * 4, _ => DepositAsync(http, accounts));
+        var atRate = await LoadDriver.OpenLoopAsync(rate, options.RateDuration, options.Connections * 4, _ => HttpWorkload.DepositAsync(http, accounts));
         context.Log($"REST at {rate:N0}/s (80 % of max, HttpClient): {atRate}");
 
         // The same deposits from the lean raw-socket generator: the server's cost without HttpClient's.
-        var leanAccounts = await OpenAccountsAsync(http, options.Accounts, options.Connections);
+        var leanAccounts = await HttpWorkload.OpenAccountsAsync(http, "bench", options.Accounts, options.Connections);
         await using var lean = await LeanHttpClient.ConnectAsync(api.Address, options.Connections,
             [.. leanAccounts.Select(a => $"/accounts/{a}/deposits")],
-            [$"Authorization: {api.Authorization}", "Content-Type: application/json"], DepositBody);
+            [$"Authorization: {api.Authorization}", "Content-Type: application/json"], HttpWorkload.DepositBody);
         async Task<bool> LeanDeposit(int _) => await lean.SendAsync(Random.Shared.Next(leanAccounts.Length)) == (int)HttpStatusCode.OK;
         var leanWarmUp = await SteadyState.WarmUpAsync(count => LoadDriver.ClosedLoopAsync(count, options.Connections, LeanDeposit),
             Math.Min(options.Deposits / 5, 10_000), context.Log, budget);
@@ -110,33 +105,4 @@ internal sealed class RestScenario : IScenario
         await SecurityCosts.MeasureAsync(context, api, http);
     }
 
-    private static async Task<Guid[]> OpenAccountsAsync(HttpClient http, int count, int concurrency)
-    {
-        var ids = new Guid[count];
-        var result = await LoadDriver.ClosedLoopAsync(count, concurrency, async i =>
-        {
-            using var response = await http.PostAsJsonAsync("/accounts", new { owner = $"bench-owner-{i}", currency = Workload.Currency, customerId = $"bench-customer-{i}" });
-            if (response.StatusCode != HttpStatusCode.Created)
-            {
-                return false;
-            }
-            using var body = JsonDocument.Parse(await response.Content.ReadAsStreamAsync());
-            ids[i] = body.RootElement.GetProperty("accountId").GetGuid();
-            return true;
-        });
-        Workload.EnsureNoErrors(result, "opening accounts over HTTP");
-        return ids;
-    }
-
-    private static async Task<bool> DepositAsync(HttpClient http, Guid[] accounts)
-    {
-        var account = accounts[Random.Shared.Next(accounts.Length)];
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/accounts/{account}/deposits")
-        {
-            Content = new ByteArrayContent(DepositBody) { Headers = { { "Content-Type", "application/json" } } },
-        };
-        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
-        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead);
-        return response.StatusCode == HttpStatusCode.OK;
-    }
 }

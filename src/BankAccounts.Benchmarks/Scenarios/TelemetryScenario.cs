@@ -1,5 +1,3 @@
-using System.Net;
-using System.Text;
 using BankAccounts.Benchmarks.Infrastructure;
 using BankAccounts.Benchmarks.Measurement;
 using BankAccounts.Benchmarks.Reporting;
@@ -26,8 +24,6 @@ namespace BankAccounts.Benchmarks.Scenarios;
 internal sealed class TelemetryScenario : IScenario
 {
     public const double ProductionSampleRatio = 0.1;
-
-    private static readonly byte[] DepositBody = Encoding.UTF8.GetBytes($$"""{"amount":{{Workload.DepositAmount}},"currency":"{{Workload.Currency}}"}""");
 
     public string Name => "telemetry";
 
@@ -76,37 +72,12 @@ internal sealed class TelemetryScenario : IScenario
         await using var api = await ApiHost.StartAsync(store, args);
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = options.Connections, UseProxy = false, UseCookies = false };
         using var http = new HttpClient(handler) { BaseAddress = api.Address, Timeout = TimeSpan.FromSeconds(30), DefaultRequestHeaders = { Authorization = api.Authorization } };
-        var accounts = new Guid[options.Accounts];
-        var opened = await LoadDriver.ClosedLoopAsync(accounts.Length, options.Connections, async i =>
-        {
-            using var response = await http.PostAsync("/accounts", new StringContent(
-                $$"""{"owner":"bench-owner-{{i}}","currency":"{{Workload.Currency}}","customerId":"bench-customer-{{i}}"}""", Encoding.UTF8, "application/json"));
-            if (response.StatusCode != HttpStatusCode.Created)
-            {
-                return false;
-            }
-            using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStreamAsync());
-            accounts[i] = body.RootElement.GetProperty("accountId").GetGuid();
-            return true;
-        });
-        Workload.EnsureNoErrors(opened, "opening accounts over HTTP");
+        var accounts = await HttpWorkload.OpenAccountsAsync(http, "bench", options.Accounts, options.Connections);
         var deposits = Math.Max(1_000, options.Deposits / 2);
-        await LoadDriver.ClosedLoopAsync(Math.Min(deposits / 5, 5_000), options.Connections, _ => DepositAsync(http, accounts));
-        var result = await LoadDriver.ClosedLoopAsync(deposits, options.Connections, _ => DepositAsync(http, accounts));
+        await LoadDriver.ClosedLoopAsync(Math.Min(deposits / 5, 5_000), options.Connections, _ => HttpWorkload.DepositAsync(http, accounts));
+        var result = await LoadDriver.ClosedLoopAsync(deposits, options.Connections, _ => HttpWorkload.DepositAsync(http, accounts));
         Workload.EnsureNoErrors(result, "depositing over HTTP");
         return result;
-    }
-
-    private static async Task<bool> DepositAsync(HttpClient http, Guid[] accounts)
-    {
-        var account = accounts[Random.Shared.Next(accounts.Length)];
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/accounts/{account}/deposits")
-        {
-            Content = new ByteArrayContent(DepositBody) { Headers = { { "Content-Type", "application/json" } } },
-        };
-        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
-        using var response = await http.SendAsync(request);
-        return response.StatusCode == HttpStatusCode.OK;
     }
 
     /// <summary>An OTLP/HTTP receiver on loopback that accepts every export and keeps nothing but counts.</summary>
