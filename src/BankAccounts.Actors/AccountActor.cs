@@ -39,10 +39,7 @@ public sealed class AccountActor : ReceivePersistentActor
 
     public AccountActor(string entityId, AccountsOptions options, TimeProvider clock, ICommandHistory history)
     {
-        if (!AccountId.TryParse(entityId, out var id))
-        {
-            throw new ArgumentException($"'{entityId}' is not an account id.", nameof(entityId));
-        }
+        var id = AccountId.TryParse(entityId, out var parsed) ? parsed : throw new ArgumentException($"'{entityId}' is not an account id.", nameof(entityId));
         _options = options;
         _clock = clock;
         _history = history;

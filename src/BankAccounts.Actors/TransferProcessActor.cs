@@ -31,10 +31,7 @@ public sealed class TransferProcessActor : ReceivePersistentActor, IWithTimers
 
     public TransferProcessActor(string entityId, IActorRef accounts, TransfersOptions options, TimeProvider clock)
     {
-        if (!TransferId.TryParse(entityId, out var id))
-        {
-            throw new ArgumentException($"'{entityId}' is not a transfer id.", nameof(entityId));
-        }
+        var id = TransferId.TryParse(entityId, out var parsed) ? parsed : throw new ArgumentException($"'{entityId}' is not a transfer id.", nameof(entityId));
         _accounts = accounts;
         _options = options;
         _clock = clock;
