@@ -79,10 +79,14 @@ public sealed class RemotingTlsSpecs(ClusterEnvironment environment, ITestOutput
             // Akka.Remote 1.5.74 stops a node whose outbound TLS handshake fails (CoordinatedShutdown, exit code 79):
             // the intruder refuses the cluster's certificate as the cluster refuses its own, and stops.
             var refusedAfter = await Eventually.Until(() => Task.FromResult(!intruder.IsRunning), RefusalDeadline, "the refused intruder stops");
-            var intruderLog = intruder.LogTail(int.MaxValue);
-            Assert.Contains(Sha256(clusterCertificate), intruderLog, StringComparison.Ordinal);
-            Assert.Contains("TlsHandshakeFailureReason", intruderLog, StringComparison.Ordinal);
-            Assert.DoesNotContain("Welcome from", intruderLog, StringComparison.Ordinal);
+            // The refusal is logged by whichever side validated first: the intruder (the cluster's certificate hash; Akka
+            // logs asynchronously, so its exit can cut the line off, as seen once under load) or a node that saw the
+            // intruder's certificate.
+            await Eventually.Until(
+                () => Task.FromResult(intruder.LogTail(int.MaxValue).Contains(Sha256(clusterCertificate), StringComparison.Ordinal)
+                    || nodes.Any(n => n.LogTail(int.MaxValue).Contains(Sha256(intruderCertificate), StringComparison.Ordinal))),
+                RefusalDeadline, "the refusal of the intruder's certificate is logged");
+            Assert.DoesNotContain("Welcome from", intruder.LogTail(int.MaxValue), StringComparison.Ordinal);
             Assert.All(nodes, n => Assert.True(n.IsRunning, $"{n.Name} should survive the intruder"));
             await cluster.WaitUntilMembersAsync(nodes, nodes, TimeSpan.FromSeconds(10));
 
