@@ -2,6 +2,7 @@ using BankAccounts.Benchmarks.Baselines;
 using BankAccounts.Benchmarks.Infrastructure;
 using BankAccounts.Benchmarks.Measurement;
 using BankAccounts.Benchmarks.Reporting;
+using BankAccounts.Domain;
 
 namespace BankAccounts.Benchmarks.Scenarios;
 
@@ -25,14 +26,15 @@ internal sealed class ActorPathScenario : IScenario
         int journalBatch, parallelism;
         await using (var host = await WriteSideHost.StartAsync(store))
         {
+            var warmUpAccounts = await Workload.OpenAccountsAsync(host, options.Accounts, options.Concurrency);
             var accounts = await Workload.OpenAccountsAsync(host, options.Accounts, options.Concurrency);
-            Task<LoadResult> Deposits(int count) => LoadDriver.ClosedLoopAsync(count, options.Concurrency,
-                _ => Workload.DepositAsync(host, accounts[Random.Shared.Next(accounts.Length)]));
-            warmUp = await SteadyState.WarmUpAsync(Deposits, Math.Min(options.Deposits / 5, 10_000), context.Log,
-                Workload.WarmUpBudget(options.Accounts, options.Deposits));
+            Func<int, Task<LoadResult>> DepositsOn(AccountId[] set) => count => LoadDriver.ClosedLoopAsync(count, options.Concurrency,
+                _ => Workload.DepositAsync(host, set[Random.Shared.Next(set.Length)]));
+            warmUp = await SteadyState.WarmUpAsync(DepositsOn(warmUpAccounts), Math.Min(options.Deposits / 5, 10_000), context.Log,
+                Workload.WarmUpBudget(options.Accounts));
             context.Log($"actor {warmUp}");
             var clock = JitActivity.Start();
-            actor = await Deposits(options.Deposits);
+            actor = await DepositsOn(accounts)(options.Deposits);
             jit = clock.Stop();
             context.Log($"actor path (steady state): {actor}; JIT {jit}");
             Workload.EnsureNoErrors(actor, "depositing");

@@ -43,15 +43,15 @@ internal sealed class RestScenario : IScenario
             DefaultRequestHeaders = { Authorization = api.Authorization },
         };
 
+        // Each generator warms up on accounts of its own, then measures its maximum and the fixed-rate phase on others.
+        var warmUpAccounts = await HttpWorkload.OpenAccountsAsync(http, "bench-warm-up", options.Accounts, options.Connections);
         var accounts = await HttpWorkload.OpenAccountsAsync(http, "bench", options.Accounts, options.Connections);
-        Task<LoadResult> Deposits(int count) => LoadDriver.ClosedLoopAsync(count, options.Connections, _ => HttpWorkload.DepositAsync(http, accounts));
-        // Each generator has accounts of its own; its warm-up, measurement and fixed-rate phase (at most ~4,000/s
-        // on this machine) share one budget of deposits per account.
-        var budget = Workload.WarmUpBudget(options.Accounts, options.Deposits + (int)(4_000 * options.RateDuration.TotalSeconds));
-        var warmUp = await SteadyState.WarmUpAsync(Deposits, Math.Min(options.Deposits / 5, 10_000), context.Log, budget);
+        Func<int, Task<LoadResult>> DepositsOn(Guid[] set) => count => LoadDriver.ClosedLoopAsync(count, options.Connections, _ => HttpWorkload.DepositAsync(http, set));
+        var budget = Workload.WarmUpBudget(options.Accounts);
+        var warmUp = await SteadyState.WarmUpAsync(DepositsOn(warmUpAccounts), Math.Min(options.Deposits / 5, 10_000), context.Log, budget);
         context.Log($"REST {warmUp}");
         var clock = JitActivity.Start();
-        var max = await Deposits(options.Deposits);
+        var max = await DepositsOn(accounts)(options.Deposits);
         var jit = clock.Stop();
         context.Log($"REST max (HttpClient, steady state): {max}; JIT {jit}");
         Workload.EnsureNoErrors(max, "depositing over HTTP");
@@ -61,12 +61,14 @@ internal sealed class RestScenario : IScenario
         context.Log($"REST at {rate:N0}/s (80 % of max, HttpClient): {atRate}");
 
         // The same deposits from the lean raw-socket generator: the server's cost without HttpClient's.
-        var leanAccounts = await HttpWorkload.OpenAccountsAsync(http, "bench", options.Accounts, options.Connections);
+        // Its requests are prebuilt per account: the first half of them warm up, the second half are measured.
+        var leanAccounts = await HttpWorkload.OpenAccountsAsync(http, "bench-lean", 2 * options.Accounts, options.Connections);
         await using var lean = await LeanHttpClient.ConnectAsync(api.Address, options.Connections,
             [.. leanAccounts.Select(a => $"/accounts/{a}/deposits")],
             [$"Authorization: {api.Authorization}", "Content-Type: application/json"], HttpWorkload.DepositBody);
-        async Task<bool> LeanDeposit(int _) => await lean.SendAsync(Random.Shared.Next(leanAccounts.Length)) == (int)HttpStatusCode.OK;
-        var leanWarmUp = await SteadyState.WarmUpAsync(count => LoadDriver.ClosedLoopAsync(count, options.Connections, LeanDeposit),
+        async Task<bool> LeanDeposit(int _) => await lean.SendAsync(options.Accounts + Random.Shared.Next(options.Accounts)) == (int)HttpStatusCode.OK;
+        async Task<bool> LeanWarmUpDeposit(int _) => await lean.SendAsync(Random.Shared.Next(options.Accounts)) == (int)HttpStatusCode.OK;
+        var leanWarmUp = await SteadyState.WarmUpAsync(count => LoadDriver.ClosedLoopAsync(count, options.Connections, LeanWarmUpDeposit),
             Math.Min(options.Deposits / 5, 10_000), context.Log, budget);
         context.Log($"REST lean client {leanWarmUp}");
         clock = JitActivity.Start();
