@@ -6,6 +6,12 @@ internal static class ProcessMemory
     /// <summary>Current resident set size in bytes.</summary>
     public static long Resident() => ReadStatus("VmRSS:") ?? Environment.WorkingSet;
 
+    /// <summary>
+    /// Resident memory the process owns (heap, stacks: <c>RssAnon</c>), without the database pages SQLite maps into it,
+    /// which count in the resident set while they are touched but are the operating system's file cache.
+    /// </summary>
+    public static long ResidentAnonymous() => ReadStatus("RssAnon:") ?? Environment.WorkingSet;
+
     /// <summary>Peak resident set size since the process started, in bytes.</summary>
     public static long PeakResident() => ReadStatus("VmHWM:") ?? System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64;
 

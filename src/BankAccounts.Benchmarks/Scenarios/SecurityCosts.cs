@@ -37,9 +37,9 @@ internal static class SecurityCosts
             Comparison: rest is null ? null : $"{perRequest * rest.Value / 1_000_000:P2} of one core at the REST max"));
 
         var (activeAfter, rssBefore, rssAfter, seconds) = await FloodAsync(api, http);
-        context.Log($"Flood of {FloodRequests:N0} requests for random ids in {seconds:0.0} s: {activeAfter} accounts active after, RSS {rssBefore / 1048576:N0} → {rssAfter / 1048576:N0} MiB");
+        context.Log($"Flood of {FloodRequests:N0} requests for random ids in {seconds:0.0} s: {activeAfter} accounts active after, own resident memory (RssAnon) {rssBefore / 1048576:N0} → {rssAfter / 1048576:N0} MiB");
         report.Add(new ResultRow("rest", $"{FloodRequests:N0} requests for unknown ids: more accounts active after than before", activeAfter, "entities"));
-        report.Add(new ResultRow("rest", $"{FloodRequests:N0} requests for unknown ids: RSS growth", (rssAfter - rssBefore) / 1048576.0, "MiB",
+        report.Add(new ResultRow("rest", $"{FloodRequests:N0} requests for unknown ids: growth of the process's own resident memory (RssAnon)", (rssAfter - rssBefore) / 1048576.0, "MiB",
             Comparison: $"{FloodRequests / seconds:N0} requests/s"));
     }
 
@@ -76,7 +76,7 @@ internal static class SecurityCosts
     {
         var region = await api.Services.GetRequiredService<IRequiredActor<AccountActor>>().GetAsync();
         var activeBefore = await ActiveAsync(region);
-        var rssBefore = ProcessMemory.Resident();
+        var rssBefore = ProcessMemory.ResidentAnonymous();
         var clock = Stopwatch.StartNew();
         var result = await LoadDriver.ClosedLoopAsync(FloodRequests, 64, async i =>
         {
@@ -94,7 +94,7 @@ internal static class SecurityCosts
         {
             await Task.Delay(100);
         }
-        return (Math.Max(0, active - activeBefore), rssBefore, ProcessMemory.Resident(), seconds);
+        return (Math.Max(0, active - activeBefore), rssBefore, ProcessMemory.ResidentAnonymous(), seconds);
     }
 
     private static async Task<int> ActiveAsync(IActorRef region) =>
